@@ -1,0 +1,275 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"golang.org/x/mod/modfile"
+
+	"github.com/xcheck-dev/xcheck/finding"
+	"github.com/xcheck-dev/xcheck/internal/exitcode"
+	"github.com/xcheck-dev/xcheck/internal/gocmd"
+	"github.com/xcheck-dev/xcheck/matrix"
+	"github.com/xcheck-dev/xcheck/report"
+	"github.com/xcheck-dev/xcheck/rules"
+)
+
+// checkFlags are the flags of `xcheck check`.
+type checkFlags struct {
+	targets  stringList
+	variants stringList
+	dir      string
+	tags     string
+	cgo      string
+	minOS    stringList
+	format   string
+	outputs  stringList
+	failOn   string
+	noColor  bool
+	quiet    bool
+	verbose  bool
+}
+
+// session is what every subcommand that talks to the toolchain needs.
+type session struct {
+	g     *gocmd.Go
+	tc    *matrix.Toolchain
+	ports *matrix.Ports
+}
+
+// openSession finds the go command for dir and its port table.
+func openSession(ctx context.Context, dir string) (*session, error) {
+	if dir != "" {
+		st, err := os.Stat(dir)
+		if err != nil {
+			return nil, exitcode.UsageError(fmt.Errorf("-C %s: %v", dir, unwrapPathError(err)))
+		}
+		if !st.IsDir() {
+			return nil, exitcode.UsageError(fmt.Errorf("-C %s: not a directory", dir))
+		}
+	}
+	g := &gocmd.Go{Dir: dir}
+	tc, err := matrix.DetectToolchain(ctx, g)
+	if err != nil {
+		return nil, exitcode.FailureError(err)
+	}
+	ports, err := matrix.LoadPorts(ctx, g, tc, cacheDir())
+	if err != nil {
+		return nil, exitcode.FailureError(err)
+	}
+	return &session{g: g, tc: tc, ports: ports}, nil
+}
+
+func unwrapPathError(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// cacheDir is xcheck's cache directory: $XCHECK_CACHE, else
+// os.UserCacheDir()/xcheck; "" (no cache) when neither is usable.
+func cacheDir() string {
+	if d := os.Getenv("XCHECK_CACHE"); d != "" {
+		if d == "off" {
+			return ""
+		}
+		return d
+	}
+	d, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(d, "xcheck")
+}
+
+func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var f checkFlags
+	fs := newFlagSet("check")
+	fs.Var(&f.targets, "target", "targets to check: GOOS/GOARCH[/VARIANT], a set (first-class, all, cgo), a glob (linux/*); comma-separated, repeatable (default: the module's configured targets, else first-class)")
+	fs.Var(&f.targets, "t", "shorthand for --target")
+	fs.Var(&f.variants, "variant", "default variant for targets without one, in Go spelling: GOARM=6,softfloat, GOAMD64=v3, GOMIPS=softfloat (repeatable)")
+	fs.StringVar(&f.dir, "C", "", "run as if in `dir` (the module to check)")
+	fs.StringVar(&f.tags, "tags", "", "comma-separated build tags")
+	fs.StringVar(&f.cgo, "cgo", "auto", "cgo for every target: auto (what go build would decide, honouring CGO_ENABLED and CC), on, off")
+	fs.Var(&f.minOS, "min-os", "oldest OS versions the binaries must run on: linux=3.2,macos=11,windows=10,ios=12,freebsd=13 (repeatable)")
+	fs.StringVar(&f.format, "format", "text", "format on stdout: text, json, sarif, github, markdown")
+	fs.Var(&f.outputs, "output", "also write a report to `FILE`; format from a FORMAT: prefix (sarif:out.json) or the extension (.json, .sarif, .md, .txt); repeatable")
+	fs.Var(&f.outputs, "o", "shorthand for --output")
+	fs.StringVar(&f.failOn, "fail-on", "error", "exit 1 when a finding is at or above: error, warning, info, never")
+	fs.BoolVar(&f.noColor, "no-color", false, "no colours in text output (also NO_COLOR)")
+	fs.BoolVar(&f.quiet, "q", false, "quiet: only findings, no summary table")
+	fs.BoolVar(&f.verbose, "v", false, "verbose: more detail")
+	fs.Usage = func() { printDefaults(stdout, fs, "xcheck [check] [flags] [packages]") }
+	pkgs, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pkgs) == 0 {
+		pkgs = []string{"./..."}
+	}
+
+	// Validate everything the user typed before talking to the toolchain.
+	mode, err := matrix.ParseCgoMode(f.cgo)
+	if err != nil {
+		return exitcode.UsageError(err)
+	}
+	failOn, err := finding.ParseFailOn(f.failOn)
+	if err != nil {
+		return exitcode.UsageError(err)
+	}
+	var pol matrix.Policy
+	for _, m := range f.minOS {
+		if err := pol.ParseMinOS(m); err != nil {
+			return exitcode.UsageError(err)
+		}
+	}
+	ropt := report.Options{Color: useColor(stdout, f.noColor), Quiet: f.quiet, Verbose: f.verbose}
+	stdoutR, err := report.New(f.format, ropt)
+	if err != nil {
+		return exitcode.UsageError(err)
+	}
+	outs, err := parseOutputs(f.outputs)
+	if err != nil {
+		return exitcode.UsageError(err)
+	}
+	variants, err := parseVariants(f.variants)
+	if err != nil {
+		return exitcode.UsageError(err)
+	}
+
+	s, err := openSession(ctx, f.dir)
+	if err != nil {
+		return err
+	}
+	root, dirv, err := moduleInfo(s.tc)
+	if err != nil {
+		return err
+	}
+
+	specs := []string(f.targets)
+	if len(specs) == 0 {
+		specs = []string{"first-class"}
+	}
+	targets, err := matrix.Expand(specs, s.ports)
+	if err != nil {
+		return exitcode.UsageError(err)
+	}
+	for i := range targets {
+		if targets[i].Variant == "" {
+			if vv := matrix.VariantFor(targets[i].GOARCH); vv != nil {
+				targets[i].Variant = variants[vv.Name]
+			}
+		}
+	}
+
+	builds, err := resolveBuilds(ctx, s, targets, mode)
+	if err != nil {
+		return exitcode.FailureError(err)
+	}
+	var all []finding.Finding
+	rep := &report.Report{
+		Tool:      report.Tool{Name: "xcheck", Version: Version()},
+		Toolchain: report.Toolchain{GoVersion: s.tc.GoVersion, GOROOT: s.tc.GOROOT, GOHOSTOS: s.tc.GOHOSTOS, GOHOSTARCH: s.tc.GOHOSTARCH},
+		Root:      root,
+		Rules:     rules.All(),
+		FailOn:    failOn,
+	}
+	for _, b := range builds {
+		all = append(all, matrix.Check(b, s.tc, s.ports, pol, dirv)...)
+		rep.Targets = append(rep.Targets, targetResult(b))
+	}
+	rep.Findings = finding.Merge(all)
+	rep.Finalize()
+
+	if err := stdoutR.Render(stdout, rep); err != nil {
+		return exitcode.FailureError(fmt.Errorf("writing report: %v", err))
+	}
+	for _, o := range outs {
+		if err := writeOutput(o, rep); err != nil {
+			return exitcode.FailureError(err)
+		}
+	}
+	_ = pkgs
+	if rep.Failed() {
+		return &findingsError{}
+	}
+	return nil
+}
+
+// moduleInfo returns the module root and its go directive. A directory
+// outside any module, or a go.mod that does not parse, is a usage error.
+func moduleInfo(tc *matrix.Toolchain) (string, *matrix.GoDirective, error) {
+	if tc.GOMOD == "" || tc.GOMOD == os.DevNull {
+		return "", nil, exitcode.UsageError(errors.New("not in a Go module (no go.mod found): run xcheck inside a module or pass -C DIR"))
+	}
+	data, err := os.ReadFile(tc.GOMOD)
+	if err != nil {
+		return "", nil, exitcode.UsageError(fmt.Errorf("reading go.mod: %v", unwrapPathError(err)))
+	}
+	mf, err := modfile.ParseLax(tc.GOMOD, data, nil)
+	if err != nil {
+		return "", nil, exitcode.UsageError(fmt.Errorf("%s", strings.ReplaceAll(err.Error(), "\n", "; ")))
+	}
+	root := filepath.Dir(tc.GOMOD)
+	if mf.Go == nil {
+		return root, nil, nil
+	}
+	pos := finding.Position{File: "go.mod", Line: mf.Go.Syntax.Start.Line, Column: mf.Go.Syntax.Start.LineRune}
+	return root, &matrix.GoDirective{Version: mf.Go.Version, Pos: pos}, nil
+}
+
+// resolveBuilds asks the go command, concurrently, how each target builds.
+func resolveBuilds(ctx context.Context, s *session, targets []matrix.Target, mode matrix.CgoMode) ([]*matrix.Build, error) {
+	builds := make([]*matrix.Build, len(targets))
+	errs := make([]error, len(targets))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 8)
+	for i, t := range targets {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			builds[i], errs[i] = matrix.ResolveBuild(ctx, s.g, s.tc, s.ports, t, mode)
+		}()
+	}
+	wg.Wait()
+	return builds, errors.Join(errs...)
+}
+
+func targetResult(b *matrix.Build) report.TargetResult {
+	t := b.Target
+	return report.TargetResult{
+		Name: t.String(), GOOS: t.GOOS, GOARCH: t.GOARCH,
+		VariantVar: t.VariantVar(), Variant: b.Variant, VariantFrom: b.VariantFrom,
+		IsPort: b.Port != nil, Native: b.Native,
+		CgoEnabled: b.CgoEnabled, CgoReason: b.CgoReason, CC: b.CC,
+	}
+}
+
+// parseVariants parses --variant NAME=VALUE flags.
+func parseVariants(vs []string) (map[string]string, error) {
+	m := map[string]string{}
+	for _, kv := range vs {
+		k, v, ok := strings.Cut(kv, "=")
+		k = strings.ToUpper(strings.TrimSpace(k))
+		vv := matrix.VariantByName(k)
+		if !ok || vv == nil {
+			return nil, fmt.Errorf("invalid --variant %q: want NAME=VALUE with NAME one of GOARM, GOAMD64, GO386, GOMIPS, GOMIPS64, GOPPC64, GORISCV64, GOARM64", kv)
+		}
+		c, err := matrix.CanonVariant(vv.Arches[0], v)
+		if err != nil {
+			return nil, fmt.Errorf("invalid --variant: %v", err)
+		}
+		m[k] = c
+	}
+	return m, nil
+}

@@ -1,0 +1,95 @@
+package cli
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/mattn/go-isatty"
+
+	"github.com/xcheck-dev/xcheck/report"
+)
+
+// output is one --output file and its format.
+type output struct {
+	path, format string
+}
+
+var extFormats = map[string]string{
+	".json": "json", ".sarif": "sarif", ".md": "markdown", ".markdown": "markdown",
+	".txt": "text", ".log": "text",
+}
+
+// parseOutputs reads --output values: FORMAT:FILE, or FILE with a known
+// extension (a .sarif.json file is SARIF).
+func parseOutputs(vals []string) ([]output, error) {
+	var outs []output
+	for _, v := range vals {
+		if f, p, ok := strings.Cut(v, ":"); ok && slices.Contains(report.Formats, f) {
+			if p == "" {
+				return nil, fmt.Errorf("invalid --output %q: missing file name", v)
+			}
+			outs = append(outs, output{p, f})
+			continue
+		}
+		name := strings.ToLower(v)
+		format := extFormats[filepath.Ext(name)]
+		if strings.HasSuffix(name, ".sarif.json") {
+			format = "sarif"
+		}
+		if format == "" {
+			return nil, fmt.Errorf("invalid --output %q: cannot tell the format from the name; write FORMAT:%s with FORMAT one of %s", v, v, strings.Join(report.Formats, ", "))
+		}
+		outs = append(outs, output{v, format})
+	}
+	return outs, nil
+}
+
+// writeOutput renders rep into o.path through a temporary file and a
+// rename, so that an interrupted run never leaves a partial report.
+func writeOutput(o output, rep *report.Report) error {
+	r, err := report.New(o.format, report.Options{})
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := r.Render(&buf, rep); err != nil {
+		return fmt.Errorf("rendering %s: %v", o.path, err)
+	}
+	return writeFileAtomic(o.path, buf.Bytes())
+}
+
+func writeFileAtomic(name string, data []byte) error {
+	dir := filepath.Dir(name)
+	f, err := os.CreateTemp(dir, "."+filepath.Base(name)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("writing %s: %v", name, unwrapPathError(err))
+	}
+	_, werr := f.Write(data)
+	cerr := f.Close()
+	if werr == nil {
+		werr = cerr
+	}
+	if werr == nil {
+		werr = os.Rename(f.Name(), name)
+	}
+	if werr != nil {
+		os.Remove(f.Name())
+		return fmt.Errorf("writing %s: %v", name, unwrapPathError(werr))
+	}
+	return nil
+}
+
+// useColor reports whether text output to w is coloured: only on a
+// terminal, and never with --no-color or NO_COLOR set.
+func useColor(w io.Writer, noColor bool) bool {
+	if noColor || os.Getenv("NO_COLOR") != "" || os.Getenv("TERM") == "dumb" {
+		return false
+	}
+	f, ok := w.(*os.File)
+	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
+}

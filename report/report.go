@@ -1,0 +1,118 @@
+// Package report renders xcheck results. Every format has one small
+// renderer that writes to an injected io.Writer; none of them touches
+// os.Stdout, os.Args or the working directory.
+package report
+
+import (
+	"fmt"
+	"io"
+	"sort"
+
+	"github.com/xcheck-dev/xcheck/finding"
+)
+
+// SchemaVersion is the version of the JSON schema (docs/json.md). It
+// changes only when a field is removed or changes meaning.
+const SchemaVersion = 1
+
+// Report is everything one run produced.
+type Report struct {
+	Tool      Tool
+	Toolchain Toolchain
+	// Root is the module root; finding paths are relative to it.
+	Root     string
+	Targets  []TargetResult
+	Findings []finding.Finding // merged and sorted
+	Rules    []*finding.Rule   // every rule xcheck knows (for SARIF metadata)
+	FailOn   finding.FailOn
+}
+
+// Tool identifies xcheck.
+type Tool struct {
+	Name    string
+	Version string
+}
+
+// Toolchain is the go command that the checked builds would use.
+type Toolchain struct {
+	GoVersion  string
+	GOROOT     string
+	GOHOSTOS   string
+	GOHOSTARCH string
+}
+
+// TargetResult is one target's resolved settings and verdict.
+type TargetResult struct {
+	Name        string // canonical target name: linux/arm/v7
+	GOOS        string
+	GOARCH      string
+	VariantVar  string // GOARM
+	Variant     string // effective value: 7
+	VariantFrom string // target, environment, default
+	IsPort      bool
+	Native      bool
+	CgoEnabled  bool
+	CgoReason   string
+	CC          string
+	Sysroot     string
+	Verdict     finding.Verdict
+	Counts      finding.Counts
+}
+
+// Finalize computes each target's verdict and counts from the findings.
+func (r *Report) Finalize() {
+	for i := range r.Targets {
+		t := &r.Targets[i]
+		t.Verdict = finding.VerdictFor(t.Name, r.Findings)
+		t.Counts = finding.Count(r.Findings, t.Name)
+	}
+}
+
+// Failed reports whether the run fails at r.FailOn.
+func (r *Report) Failed() bool { return r.FailOn.Fails(r.Findings) }
+
+// Renderer writes a report in one format.
+type Renderer interface {
+	Render(w io.Writer, r *Report) error
+}
+
+// Options tune renderers.
+type Options struct {
+	Color   bool // text: ANSI colours
+	Verbose bool // text: show info findings' details, env lines
+	Quiet   bool // text: only findings, no header or table
+}
+
+// Formats lists the output formats.
+var Formats = []string{"text", "json", "sarif", "github", "markdown"}
+
+// New returns the renderer for format.
+func New(format string, opt Options) (Renderer, error) {
+	switch format {
+	case "text":
+		return &Text{Options: opt}, nil
+	case "json":
+		return JSON{}, nil
+	case "sarif":
+		return SARIF{}, nil
+	case "github":
+		return GitHub{}, nil
+	case "markdown", "md":
+		return Markdown{}, nil
+	}
+	return nil, fmt.Errorf("unknown format %q (want one of text, json, sarif, github, markdown)", format)
+}
+
+// sortedRules returns the rules used by findings, by ID.
+func usedRules(r *Report) []*finding.Rule {
+	seen := map[string]*finding.Rule{}
+	for _, f := range r.Findings {
+		seen[f.Rule.ID] = f.Rule
+	}
+	out := make([]*finding.Rule, 0, len(seen))
+	for _, ru := range seen {
+		out = append(out, ru)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}

@@ -1,0 +1,278 @@
+package report
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/fatih/color"
+	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/renderer"
+	"github.com/olekukonko/tablewriter/tw"
+
+	"github.com/xcheck-dev/xcheck/finding"
+)
+
+// Text renders a report for people at a terminal: one headline per
+// unsuppressed finding with its evidence and fix, then a table of targets
+// and a one-line summary.
+//
+//	internal/mem/size.go:14:9: error XC2001 [linux/arm/v6] cannot use ...
+//	    why: int is 32 bits wide when GOARCH=arm
+//	    fix: declare the value as int64
+//
+// Colour is used only when Options.Color is set; the colour objects are
+// configured per render, so the global color.NoColor is never consulted.
+type Text struct {
+	Options
+}
+
+// palette holds the colours of one render.
+type palette struct {
+	pos, err, warn, info, label, ok *color.Color
+}
+
+func newPalette(enabled bool) palette {
+	mk := func(attrs ...color.Attribute) *color.Color {
+		c := color.New(attrs...)
+		if enabled {
+			c.EnableColor()
+		} else {
+			c.DisableColor()
+		}
+		return c
+	}
+	return palette{
+		pos:   mk(color.Bold),
+		err:   mk(color.FgRed, color.Bold),
+		warn:  mk(color.FgYellow, color.Bold),
+		info:  mk(color.FgCyan, color.Bold),
+		label: mk(color.Faint),
+		ok:    mk(color.FgGreen),
+	}
+}
+
+func (p palette) severity(s finding.Severity) *color.Color {
+	switch s {
+	case finding.Error:
+		return p.err
+	case finding.Warning:
+		return p.warn
+	}
+	return p.info
+}
+
+func (p palette) verdict(v finding.Verdict) *color.Color {
+	switch v {
+	case finding.VerdictFail:
+		return p.err
+	case finding.VerdictWarn:
+		return p.warn
+	}
+	return p.ok
+}
+
+// Render implements Renderer.
+func (t *Text) Render(w io.Writer, r *Report) error {
+	ew := &errWriter{w: w}
+	p := newPalette(t.Color)
+
+	wrote := false
+	if t.Verbose && !t.Quiet {
+		t.header(ew, r)
+		wrote = true
+	}
+	for i := range r.Findings {
+		f := &r.Findings[i]
+		if f.Suppressed {
+			continue
+		}
+		t.finding(ew, p, f)
+		wrote = true
+	}
+	if t.Quiet {
+		return ew.err
+	}
+	if wrote {
+		fmt.Fprintln(ew)
+	}
+	if err := t.table(ew, p, r); err != nil && ew.err == nil {
+		return err
+	}
+	fmt.Fprintln(ew, summaryLine(r))
+	return ew.err
+}
+
+// header prints, in verbose mode, the toolchain and each target's build
+// environment.
+func (t *Text) header(w io.Writer, r *Report) {
+	tc := r.Toolchain
+	line := strings.TrimSpace(r.Tool.Name + " " + r.Tool.Version)
+	if tc.GoVersion != "" {
+		line += ", " + tc.GoVersion
+	}
+	if tc.GOROOT != "" {
+		line += " (" + tc.GOROOT + ")"
+	}
+	if h := tc.host(); h != "" {
+		line += " on " + h
+	}
+	fmt.Fprintln(w, line)
+	width := 0
+	for _, tr := range r.Targets {
+		width = max(width, len(tr.Name))
+	}
+	for _, tr := range r.Targets {
+		fmt.Fprintf(w, "  %-*s  %s\n", width, tr.Name, envLine(&tr))
+	}
+	fmt.Fprintln(w)
+}
+
+// envLine describes the environment a target is built with.
+func envLine(tr *TargetResult) string {
+	parts := []string{"GOOS=" + tr.GOOS, "GOARCH=" + tr.GOARCH}
+	if tr.VariantVar != "" {
+		v := tr.VariantVar + "=" + tr.Variant
+		if tr.VariantFrom != "" {
+			v += " (from " + tr.VariantFrom + ")"
+		}
+		parts = append(parts, v)
+	}
+	cgo := "CGO_ENABLED=0"
+	if tr.CgoEnabled {
+		cgo = "CGO_ENABLED=1"
+	}
+	if tr.CgoReason != "" {
+		cgo += " (" + tr.CgoReason + ")"
+	}
+	parts = append(parts, cgo)
+	if tr.CC != "" {
+		parts = append(parts, "CC="+tr.CC)
+	}
+	if tr.Sysroot != "" {
+		parts = append(parts, "sysroot="+tr.Sysroot)
+	}
+	switch {
+	case tr.Native:
+		parts = append(parts, "[native]")
+	case !tr.IsPort:
+		parts = append(parts, "[not a port of this toolchain]")
+	}
+	return strings.Join(parts, " ")
+}
+
+// finding prints one finding: its headline, then why and fix lines.
+// Info findings show their details only in verbose mode.
+func (t *Text) finding(w io.Writer, p palette, f *finding.Finding) {
+	var b strings.Builder
+	if f.Pos.IsValid() {
+		b.WriteString(p.pos.Sprint(f.Pos.String()))
+		b.WriteString(": ")
+	}
+	b.WriteString(p.severity(f.Severity).Sprint(f.Severity.String()))
+	b.WriteString(" ")
+	b.WriteString(f.Rule.ID)
+	if len(f.Targets) > 0 {
+		b.WriteString(" [" + findingTargets(f) + "]")
+	}
+	b.WriteString(" ")
+	b.WriteString(indentLines(f.Message, "    "))
+	fmt.Fprintln(w, b.String())
+
+	if f.Severity == finding.Info && !t.Verbose {
+		return
+	}
+	for _, why := range f.Why {
+		fmt.Fprintf(w, "    %s %s\n", p.label.Sprint("why:"), indentLines(why, "         "))
+	}
+	if f.Fix != "" {
+		fmt.Fprintf(w, "    %s %s\n", p.label.Sprint("fix:"), indentLines(f.Fix, "         "))
+	}
+}
+
+// indentLines indents every line of s after the first.
+func indentLines(s, indent string) string {
+	return strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n"+indent)
+}
+
+// table prints the per-target summary table. It is borderless and uses
+// ASCII only, so it reads the same in any terminal and in CI logs.
+func (t *Text) table(w io.Writer, p palette, r *Report) error {
+	right, left := tw.AlignRight, tw.AlignLeft
+	var buf bytes.Buffer
+	tbl := tablewriter.NewTable(&buf,
+		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{
+			Borders: tw.BorderNone,
+			Symbols: tw.NewSymbols(tw.StyleASCII),
+			Settings: tw.Settings{
+				Separators: tw.Separators{
+					ShowHeader:     tw.Off,
+					ShowFooter:     tw.Off,
+					BetweenRows:    tw.Off,
+					BetweenColumns: tw.Off,
+				},
+				Lines: tw.Lines{
+					ShowTop:        tw.Off,
+					ShowBottom:     tw.Off,
+					ShowHeaderLine: tw.Off,
+					ShowFooterLine: tw.Off,
+				},
+			},
+		})),
+		tablewriter.WithHeaderAutoFormat(tw.Off),
+		tablewriter.WithHeaderAlignmentConfig(tw.CellAlignment{
+			PerColumn: []tw.Align{left, left, left, left, right, right, right},
+		}),
+		tablewriter.WithRowAlignmentConfig(tw.CellAlignment{
+			PerColumn: []tw.Align{left, left, left, left, right, right, right},
+		}),
+		tablewriter.WithPadding(tw.Padding{Left: "", Right: "  ", Overwrite: true}),
+		tablewriter.WithTrimSpace(tw.Off),
+	)
+	tbl.Header("TARGET", "CGO", "CC", "VERDICT", "ERRORS", "WARNINGS", "INFO")
+	for _, tr := range r.Targets {
+		cc := tr.CC
+		if cc == "" {
+			cc = "-"
+		}
+		err := tbl.Append([]string{
+			tr.Name,
+			onOff(tr.CgoEnabled),
+			cc,
+			p.verdict(tr.Verdict).Sprint(verdictWord(tr.Verdict)),
+			fmt.Sprint(tr.Counts.Errors),
+			fmt.Sprint(tr.Counts.Warnings),
+			fmt.Sprint(tr.Counts.Infos),
+		})
+		if err != nil {
+			return err
+		}
+	}
+	if err := tbl.Render(); err != nil {
+		return err
+	}
+	// Cell padding leaves trailing blanks on every line; drop them.
+	for line := range strings.Lines(buf.String()) {
+		fmt.Fprintln(w, strings.TrimRight(line, " \n"))
+	}
+	return nil
+}
+
+// errWriter remembers the first write error so renderers can write freely
+// and check once.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) Write(p []byte) (int, error) {
+	if e.err != nil {
+		return 0, e.err
+	}
+	n, err := e.w.Write(p)
+	if err != nil {
+		e.err = err
+	}
+	return n, err
+}
