@@ -103,7 +103,7 @@ func New(format string, opt Options) (Renderer, error) {
 	return nil, fmt.Errorf("unknown format %q (want one of text, json, sarif, github, markdown)", format)
 }
 
-// sortedRules returns the rules used by findings, by ID.
+// usedRules returns the rules used by findings, by ID.
 func usedRules(r *Report) []*finding.Rule {
 	seen := map[string]*finding.Rule{}
 	for _, f := range r.Findings {
