@@ -39,12 +39,23 @@ type Build struct {
 	CgoEnabled   bool   // CGO_ENABLED as go build decides it
 	CgoReason    string // why: "CGO_ENABLED=1 in the environment", "--cgo on", ...
 	CgoRequested bool   // cgo was asked for explicitly (--cgo on or CGO_ENABLED=1)
+	CgoPinned    bool   // CGO_ENABLED was set by --cgo, the environment or go env -w
 	CC           string // go env CC for the target
 	// Variant is the effective value of the variant variable (explicit,
 	// from the environment, or the toolchain default) and VariantFrom says
 	// which.
 	Variant     string
 	VariantFrom string // "target", "environment", "default"
+
+	// GoEnv is `go env -json` run with the target's environment.
+	GoEnv map[string]string
+	// ExtraEnv is what xcheck adds to the user's environment to select
+	// the target (GOOS, GOARCH, variant, CGO_ENABLED for --cgo on/off).
+	ExtraEnv []string
+
+	// variantIn says where a variant from the environment was set: "in
+	// the environment" or "set with go env -w (FILE)".
+	variantIn string
 }
 
 // ResolveBuild asks the go command, with t's environment, how it would build
@@ -63,28 +74,33 @@ func ResolveBuild(ctx context.Context, g *gocmd.Go, tc *Toolchain, ports *Ports,
 	case CgoOff:
 		env = append(env, "CGO_ENABLED=0")
 	}
-	vars := []string{"CGO_ENABLED", "CC"}
 	vv := VariantFor(t.GOARCH)
-	if vv != nil {
-		vars = append(vars, vv.Name)
-	}
-	m, err := g.Env(ctx, env, vars...)
+	// All of go env: one call costs the same as a few variables, and
+	// `xcheck env` shows them.
+	m, err := g.Env(ctx, env)
 	if err != nil {
 		return nil, fmt.Errorf("target %s: %w", t, err)
 	}
+	b.GoEnv, b.ExtraEnv = m, env
 	b.CgoEnabled = m["CGO_ENABLED"] == "1"
 	b.CC = m["CC"]
-	userCgo, userSet := lookupEnv(g, "CGO_ENABLED")
+	// Settings made with `go env -w` apply like environment variables.
+	envFile := readGoEnvFile(m["GOENV"])
+	userCgo, userWhere := userSetting(g, envFile, m["GOENV"], "CGO_ENABLED")
 	switch {
 	case mode == CgoOn:
-		b.CgoRequested, b.CgoReason = true, "--cgo on"
+		b.CgoRequested, b.CgoReason, b.CgoPinned = true, "--cgo on", true
 	case mode == CgoOff:
-		b.CgoReason = "--cgo off"
-	case userSet && (userCgo == "0" || userCgo == "1"):
-		b.CgoRequested = userCgo == "1"
-		b.CgoReason = "CGO_ENABLED=" + userCgo + " in the environment"
-	case !b.Native:
+		b.CgoReason, b.CgoPinned = "--cgo off", true
+	case userWhere != "" && (userCgo == "0" || userCgo == "1"):
+		b.CgoRequested, b.CgoPinned = userCgo == "1", true
+		b.CgoReason = "CGO_ENABLED=" + userCgo + " " + userWhere
+	case !b.Native && !b.CgoEnabled:
 		b.CgoReason = "cross-compiling: cgo is off unless CGO_ENABLED=1"
+	case !b.Native:
+		// A toolchain built with CGO_ENABLED=1 (or a $GOROOT/go.env
+		// that sets it) turns cgo on even for cross builds.
+		b.CgoReason = "cross-compiling, but the toolchain turns cgo on by default"
 	case !p.CgoSupported:
 		b.CgoReason = "the port does not support cgo"
 	case b.CgoEnabled:
@@ -97,14 +113,52 @@ func ResolveBuild(ctx context.Context, g *gocmd.Go, tc *Toolchain, ports *Ports,
 		case t.Variant != "":
 			b.Variant, b.VariantFrom = t.Variant, "target"
 		default:
-			if v, ok := lookupEnv(g, vv.Name); ok && v != "" {
-				b.Variant, b.VariantFrom = v, "environment"
+			if v, where := userSetting(g, envFile, m["GOENV"], vv.Name); v != "" {
+				b.Variant, b.VariantFrom, b.variantIn = v, "environment", where
 			} else {
 				b.Variant, b.VariantFrom = m[vv.Name], "default"
 			}
 		}
 	}
 	return b, nil
+}
+
+// userSetting returns the value of the go environment variable key as the
+// user set it, and where: "in the environment", or "set with go env -w
+// (FILE)" when it comes from the go env file. Like the go command, an empty
+// environment variable does not hide the file's value. It returns "", ""
+// when the user did not set key.
+func userSetting(g *gocmd.Go, envFile map[string]string, envFileName, key string) (value, where string) {
+	if v, _ := lookupEnv(g, key); v != "" {
+		return v, "in the environment"
+	}
+	if v := envFile[key]; v != "" {
+		return v, "set with go env -w (" + envFileName + ")"
+	}
+	return "", ""
+}
+
+// readGoEnvFile reads the go env file (`go env GOENV`; "off" disables it)
+// the way the go command does: KEY=VALUE lines, where lines that do not
+// start with an upper-case letter or have no '=' are ignored. A missing
+// or unreadable file is empty.
+func readGoEnvFile(name string) map[string]string {
+	if name == "" || name == "off" {
+		return nil
+	}
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return nil
+	}
+	m := make(map[string]string)
+	for _, line := range strings.Split(string(data), "\n") {
+		k, v, ok := strings.Cut(line, "=")
+		if !ok || line[0] < 'A' || line[0] > 'Z' {
+			continue
+		}
+		m[k] = v
+	}
+	return m
 }
 
 func lookupEnv(g *gocmd.Go, key string) (string, bool) {

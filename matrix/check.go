@@ -94,7 +94,11 @@ func Check(b *Build, tc *Toolchain, ports *Ports, pol Policy, dir *GoDirective) 
 
 	if vv := VariantFor(t.GOARCH); vv != nil && b.VariantFrom == "environment" {
 		if err := vv.Valid(b.Variant); err != nil {
-			add(RuleInvalidVariant, finding.Position{}, err.Error()+" in the environment",
+			where := b.variantIn
+			if where == "" {
+				where = "in the environment"
+			}
+			add(RuleInvalidVariant, finding.Position{}, err.Error()+" "+where,
 				fmt.Sprintf("set %s to a valid value or unset it (the go command would silently build %s=%s)", vv.Name, vv.Name, vv.Default))
 		}
 	}

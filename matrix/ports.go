@@ -91,7 +91,7 @@ func DetectToolchain(ctx context.Context, g *gocmd.Go) (*Toolchain, error) {
 		GoVersion: m["GOVERSION"], GOROOT: m["GOROOT"], GOHOSTOS: m["GOHOSTOS"],
 		GOHOSTARCH: m["GOHOSTARCH"], GOTOOLCHAIN: m["GOTOOLCHAIN"], GOMOD: m["GOMOD"], GOFLAGS: m["GOFLAGS"],
 	}
-	if !strings.HasPrefix(tc.GoVersion, "go") || tc.GOROOT == "" {
+	if ReleaseOf(tc.GoVersion) == "" || tc.GOROOT == "" {
 		return nil, fmt.Errorf("go env printed no usable GOVERSION/GOROOT (GOVERSION=%q)", tc.GoVersion)
 	}
 	return tc, nil
@@ -106,7 +106,7 @@ func LoadPorts(ctx context.Context, g *gocmd.Go, tc *Toolchain, cacheDir string)
 	var cacheFile string
 	if cacheDir != "" {
 		h := sha256.Sum256([]byte(tc.GoVersion + "\x00" + tc.GOROOT))
-		cacheFile = filepath.Join(cacheDir, "ports", tc.GoVersion+"-"+hex.EncodeToString(h[:6])+".json")
+		cacheFile = filepath.Join(cacheDir, "ports", fileSafe(tc.GoVersion)+"-"+hex.EncodeToString(h[:6])+".json")
 		if data, err := os.ReadFile(cacheFile); err == nil {
 			if ps, err := ParsePorts(tc.GoVersion, data); err == nil {
 				return ps, nil
@@ -132,6 +132,17 @@ func LoadPorts(ctx context.Context, g *gocmd.Go, tc *Toolchain, cacheDir string)
 		_ = writeFileAtomic(cacheFile, data)
 	}
 	return ps, nil
+}
+
+// fileSafe makes a Go version ("go1.26.8 X:boringcrypto", "devel
+// go1.27-abcdef0 Tue Jan 6 ...") usable in a file name on every system.
+func fileSafe(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '-' {
+			return r
+		}
+		return '_'
+	}, s)
 }
 
 // writeFileAtomic writes data to a temporary file next to name and renames

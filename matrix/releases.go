@@ -115,8 +115,12 @@ var releases = []Release{
 func Releases() []Release { return releases }
 
 // ReleaseOf returns the language version of a Go version: "go1.26.8" ->
-// "1.26", "1.21rc2" -> "1.21". It returns "" for what is not a Go version.
+// "1.26", "1.21rc2" -> "1.21", "devel go1.27-abcdef0 ..." -> "1.27". It
+// returns "" for what is not a Go version.
 func ReleaseOf(v string) string {
+	// Toolchains built from the development branch say
+	// "devel go1.27-abcdef0 Tue Jan 6 10:00:00 2026 +0000".
+	v = strings.TrimPrefix(v, "devel ")
 	if !strings.HasPrefix(v, "go") {
 		v = "go" + v
 	}

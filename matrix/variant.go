@@ -114,8 +114,13 @@ var variantVars = []*VariantVar{
 			return nil
 		},
 		Canon: func(v string) string {
-			if v == "v8" || v == "v9" {
-				return v + ".0"
+			// Docker's linux/arm64/v8 is GOARM64=v8.0, also before a
+			// feature suffix (v8,lse).
+			if head, rest, found := strings.Cut(v, ","); head == "v8" || head == "v9" {
+				v = head + ".0"
+				if found {
+					v += "," + rest
+				}
 			}
 			return v
 		},

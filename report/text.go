@@ -79,7 +79,7 @@ func (t *Text) Render(w io.Writer, r *Report) error {
 	p := newPalette(t.Color)
 
 	wrote := false
-	if t.Verbose && !t.Quiet {
+	if !t.Quiet {
 		t.header(ew, r)
 		wrote = true
 	}
@@ -104,7 +104,7 @@ func (t *Text) Render(w io.Writer, r *Report) error {
 	return ew.err
 }
 
-// header prints, in verbose mode, the toolchain and each target's build
+// header prints the toolchain and each target's build
 // environment.
 func (t *Text) header(w io.Writer, r *Report) {
 	tc := r.Toolchain
@@ -129,37 +129,41 @@ func (t *Text) header(w io.Writer, r *Report) {
 	fmt.Fprintln(w)
 }
 
-// envLine describes the environment a target is built with.
+// envLine tells, in one line, how a target is built: native or cross, the
+// variant, cgo on or off and why, and the C compiler (only when cgo is on:
+// otherwise none runs).
 func envLine(tr *TargetResult) string {
-	parts := []string{"GOOS=" + tr.GOOS, "GOARCH=" + tr.GOARCH}
-	if tr.VariantVar != "" {
+	if !tr.IsPort {
+		return "not a port of this toolchain"
+	}
+	var parts []string
+	if tr.Native {
+		parts = append(parts, "native")
+	} else {
+		parts = append(parts, "cross")
+	}
+	if tr.VariantVar != "" && tr.Variant != "" {
 		v := tr.VariantVar + "=" + tr.Variant
-		if tr.VariantFrom != "" {
-			v += " (from " + tr.VariantFrom + ")"
+		if tr.VariantFrom != "" && tr.VariantFrom != "target" {
+			v += " (" + tr.VariantFrom + ")"
 		}
 		parts = append(parts, v)
 	}
-	cgo := "CGO_ENABLED=0"
+	cgo := "cgo off"
 	if tr.CgoEnabled {
-		cgo = "CGO_ENABLED=1"
+		cgo = "cgo on"
 	}
 	if tr.CgoReason != "" {
 		cgo += " (" + tr.CgoReason + ")"
 	}
 	parts = append(parts, cgo)
-	if tr.CC != "" {
+	if tr.CgoEnabled && tr.CC != "" {
 		parts = append(parts, "CC="+tr.CC)
 	}
 	if tr.Sysroot != "" {
 		parts = append(parts, "sysroot="+tr.Sysroot)
 	}
-	switch {
-	case tr.Native:
-		parts = append(parts, "[native]")
-	case !tr.IsPort:
-		parts = append(parts, "[not a port of this toolchain]")
-	}
-	return strings.Join(parts, " ")
+	return strings.Join(parts, ", ")
 }
 
 // finding prints one finding: its headline, then why and fix lines.
@@ -232,8 +236,9 @@ func (t *Text) table(w io.Writer, p palette, r *Report) error {
 	)
 	tbl.Header("TARGET", "CGO", "CC", "VERDICT", "ERRORS", "WARNINGS", "INFO")
 	for _, tr := range r.Targets {
+		// The C compiler only runs when cgo is on.
 		cc := tr.CC
-		if cc == "" {
+		if cc == "" || !tr.CgoEnabled {
 			cc = "-"
 		}
 		err := tbl.Append([]string{

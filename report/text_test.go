@@ -32,13 +32,16 @@ func TestTextQuiet(t *testing.T) {
 
 	full := string(render(t, &Text{}, fixtureReport()))
 	assert.Contains(t, full, "TARGET")
-	assert.True(t, strings.HasPrefix(full, out[:strings.Index(out, "\n")]), "findings come first")
+	assert.Contains(t, full, "\n"+out[:strings.Index(out, "\n")]+"\n", "the first finding follows the header")
 }
 
 func TestTextFindingLines(t *testing.T) {
 	out := string(render(t, &Text{}, fixtureReport()))
 	lines := strings.Split(out, "\n")
-	assert.Equal(t, "info XC1005 [js/wasm] secondary port: the Go team does not block releases on it", lines[0],
+	assert.Equal(t, "xcheck v0.3.0, go1.26.0 (/usr/local/go) on linux/amd64", lines[0], "the header comes first")
+	assert.Equal(t, "  linux/arm/v6  cross, GOARM=6, cgo on (CGO_ENABLED=1 in the environment), CC=arm-linux-gnueabi-gcc, sysroot=/opt/sysroots/armel", lines[3],
+		"one line per target: native or cross, cgo and why, C compiler")
+	assert.Equal(t, "info XC1005 [js/wasm] secondary port: the Go team does not block releases on it", lines[6],
 		"no position: no location prefix")
 	assert.NotContains(t, out, "os/user", "suppressed findings are not shown")
 	assert.Contains(t, out, "(1 suppressed)", "but they are counted")
@@ -46,7 +49,7 @@ func TestTextFindingLines(t *testing.T) {
 
 	verbose := string(render(t, &Text{Options: Options{Verbose: true}}, fixtureReport()))
 	assert.Contains(t, verbose, "    fix: test the binary on the target before releasing it")
-	assert.Contains(t, verbose, "GOARM=6 (from target)")
+	assert.Contains(t, verbose, "GOAMD64=v1 (default)")
 }
 
 func TestTextMultilineIndent(t *testing.T) {

@@ -10,12 +10,14 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/xcheck-dev/xcheck/buildenv"
 	"github.com/xcheck-dev/xcheck/finding"
 	"github.com/xcheck-dev/xcheck/matrix"
 )
 
 var all = sync.OnceValue(func() []*finding.Rule {
 	var rs []*finding.Rule
+	rs = append(rs, buildenv.Rules...)
 	rs = append(rs, matrix.Rules...)
 	slices.SortFunc(rs, func(a, b *finding.Rule) int { return strings.Compare(a.ID, b.ID) })
 	return rs

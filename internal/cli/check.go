@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -12,6 +13,8 @@ import (
 
 	"golang.org/x/mod/modfile"
 
+	"github.com/xcheck-dev/xcheck/abi/cc"
+	"github.com/xcheck-dev/xcheck/buildenv"
 	"github.com/xcheck-dev/xcheck/finding"
 	"github.com/xcheck-dev/xcheck/internal/exitcode"
 	"github.com/xcheck-dev/xcheck/internal/gocmd"
@@ -41,6 +44,10 @@ type session struct {
 	g     *gocmd.Go
 	tc    *matrix.Toolchain
 	ports *matrix.Ports
+	// switchErr is set when the go command could not switch to the
+	// toolchain the module requires; the session then runs with
+	// GOTOOLCHAIN=local and the error becomes finding XC0002.
+	switchErr error
 }
 
 // openSession finds the go command for dir and its port table.
@@ -54,16 +61,26 @@ func openSession(ctx context.Context, dir string) (*session, error) {
 			return nil, exitcode.UsageError(fmt.Errorf("-C %s: not a directory", dir))
 		}
 	}
-	g := &gocmd.Go{Dir: dir}
-	tc, err := matrix.DetectToolchain(ctx, g)
+	s := &session{g: &gocmd.Go{Dir: dir}}
+	tc, err := matrix.DetectToolchain(ctx, s.g)
+	if err != nil {
+		if _, ok := buildenv.SwitchFailure(err, nil, nil); !ok {
+			return nil, exitcode.FailureError(err)
+		}
+		// Carry on with the toolchain that is installed, to report
+		// everything else too.
+		s.switchErr = err
+		s.g = &gocmd.Go{Dir: dir, BaseEnv: gocmd.MergeEnv(os.Environ(), "GOTOOLCHAIN=local")}
+		if tc, err = matrix.DetectToolchain(ctx, s.g); err != nil {
+			return nil, exitcode.FailureError(s.switchErr)
+		}
+	}
+	s.tc = tc
+	s.ports, err = matrix.LoadPorts(ctx, s.g, tc, cacheDir())
 	if err != nil {
 		return nil, exitcode.FailureError(err)
 	}
-	ports, err := matrix.LoadPorts(ctx, g, tc, cacheDir())
-	if err != nil {
-		return nil, exitcode.FailureError(err)
-	}
-	return &session{g: g, tc: tc, ports: ports}, nil
+	return s, nil
 }
 
 func unwrapPathError(err error) error {
@@ -149,7 +166,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	root, dirv, err := moduleInfo(s.tc)
+	mod, gopath, err := s.module(f.dir)
 	if err != nil {
 		return err
 	}
@@ -174,16 +191,30 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return exitcode.FailureError(err)
 	}
-	var all []finding.Finding
+	names := make([]string, len(builds))
+	for i, b := range builds {
+		names[i] = b.Target.String()
+	}
+	all := buildenv.CheckToolchain(ctx, s.g, s.tc, mod, names, s.switchErr != nil)
+	if s.switchErr != nil {
+		f, _ := buildenv.SwitchFailure(s.switchErr, mod, names)
+		all = append(all, f)
+	}
+	if gopath {
+		f, _ := buildenv.GOPATHMode(s.g, mod.GoMod, names)
+		all = append(all, f)
+	}
+	var prober cc.Prober
 	rep := &report.Report{
 		Tool:      report.Tool{Name: "xcheck", Version: Version()},
 		Toolchain: report.Toolchain{GoVersion: s.tc.GoVersion, GOROOT: s.tc.GOROOT, GOHOSTOS: s.tc.GOHOSTOS, GOHOSTARCH: s.tc.GOHOSTARCH},
-		Root:      root,
+		Root:      mod.Root,
 		Rules:     rules.All(),
 		FailOn:    failOn,
 	}
 	for _, b := range builds {
-		all = append(all, matrix.Check(b, s.tc, s.ports, pol, dirv)...)
+		all = append(all, matrix.Check(b, s.tc, s.ports, pol, mod.Go)...)
+		all = append(all, buildenv.CheckTarget(ctx, &prober, s.g, s.tc, b)...)
 		rep.Targets = append(rep.Targets, targetResult(b))
 	}
 	rep.Findings = finding.Merge(all)
@@ -204,26 +235,39 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return nil
 }
 
-// moduleInfo returns the module root and its go directive. A directory
-// outside any module, or a go.mod that does not parse, is a usage error.
-func moduleInfo(tc *matrix.Toolchain) (string, *matrix.GoDirective, error) {
-	if tc.GOMOD == "" || tc.GOMOD == os.DevNull {
-		return "", nil, exitcode.UsageError(errors.New("not in a Go module (no go.mod found): run xcheck inside a module or pass -C DIR"))
+// module finds the module being checked and its go and toolchain lines.
+// A directory outside any module, or a go.mod that does not parse, is a
+// usage error. With GO111MODULE=off the go command reports no module; the
+// go.mod found by walking up is used, and gopath is set.
+func (s *session) module(dir string) (mod *buildenv.Module, gopath bool, err error) {
+	gomod := s.tc.GOMOD
+	if gomod == "" || gomod == os.DevNull {
+		gomod = ""
+		if buildenv.Getenv(s.g, "GO111MODULE") == "off" {
+			gomod, gopath = buildenv.FindGoMod(cmp.Or(dir, ".")), true
+		}
+		if gomod == "" {
+			return nil, false, exitcode.UsageError(errors.New("not in a Go module (no go.mod found): run xcheck inside a module or pass -C DIR"))
+		}
 	}
-	data, err := os.ReadFile(tc.GOMOD)
+	data, err := os.ReadFile(gomod)
 	if err != nil {
-		return "", nil, exitcode.UsageError(fmt.Errorf("reading go.mod: %v", unwrapPathError(err)))
+		return nil, false, exitcode.UsageError(fmt.Errorf("reading go.mod: %v", unwrapPathError(err)))
 	}
-	mf, err := modfile.ParseLax(tc.GOMOD, data, nil)
+	mf, err := modfile.ParseLax(gomod, data, nil)
 	if err != nil {
-		return "", nil, exitcode.UsageError(fmt.Errorf("%s", strings.ReplaceAll(err.Error(), "\n", "; ")))
+		return nil, false, exitcode.UsageError(fmt.Errorf("%s", strings.ReplaceAll(err.Error(), "\n", "; ")))
 	}
-	root := filepath.Dir(tc.GOMOD)
-	if mf.Go == nil {
-		return root, nil, nil
+	mod = &buildenv.Module{GoMod: gomod, Root: filepath.Dir(gomod)}
+	if mf.Go != nil {
+		pos := finding.Position{File: "go.mod", Line: mf.Go.Syntax.Start.Line, Column: mf.Go.Syntax.Start.LineRune}
+		mod.Go = &matrix.GoDirective{Version: mf.Go.Version, Pos: pos}
 	}
-	pos := finding.Position{File: "go.mod", Line: mf.Go.Syntax.Start.Line, Column: mf.Go.Syntax.Start.LineRune}
-	return root, &matrix.GoDirective{Version: mf.Go.Version, Pos: pos}, nil
+	if mf.Toolchain != nil {
+		mod.Toolchain = mf.Toolchain.Name
+		mod.ToolPos = finding.Position{File: "go.mod", Line: mf.Toolchain.Syntax.Start.Line, Column: mf.Toolchain.Syntax.Start.LineRune}
+	}
+	return mod, gopath, nil
 }
 
 // resolveBuilds asks the go command, concurrently, how each target builds.

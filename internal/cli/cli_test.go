@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/xcheck-dev/xcheck/internal/exitcode"
+	"github.com/xcheck-dev/xcheck/rules"
 )
 
 func runCLI(t *testing.T, args ...string) (stdout, stderr string, code int) {
@@ -78,7 +79,8 @@ func TestRulesAndExplain(t *testing.T) {
 	require.Equal(t, exitcode.OK, code)
 	var rs []ruleJSON
 	require.NoError(t, json.Unmarshal([]byte(stdout), &rs))
-	assert.Equal(t, "XC1001", rs[0].ID)
+	assert.Equal(t, "XC0001", rs[0].ID)
+	assert.Len(t, rs, len(rules.All()))
 
 	stdout, _, code = runCLI(t, "explain", "unknown-port")
 	require.Equal(t, exitcode.OK, code)

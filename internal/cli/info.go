@@ -193,4 +193,3 @@ func runExplain(_ context.Context, args []string, stdout, _ io.Writer) error {
 	_, err = io.WriteString(stdout, strings.Join(pages, "\n"))
 	return err
 }
-

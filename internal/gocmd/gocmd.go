@@ -70,7 +70,20 @@ func MergeEnv(env []string, extra ...string) []string {
 type Error struct {
 	Args   []string
 	Reason string // one line
+	Stderr string // all of it, for callers that look closer
 	Err    error
+}
+
+// Detail returns the first indented line of the go command's output, where
+// it explains an error ("inconsistent vendoring in DIR:" is followed by the
+// module that is inconsistent), or Reason when there is none.
+func (e *Error) Detail() string {
+	for _, l := range strings.Split(e.Stderr, "\n") {
+		if strings.HasPrefix(l, "\t") && strings.TrimSpace(l) != "" {
+			return strings.TrimSpace(l)
+		}
+	}
+	return e.Reason
 }
 
 func (e *Error) Error() string {
@@ -109,7 +122,7 @@ func (g *Go) Run(ctx context.Context, extraEnv []string, args ...string) ([]byte
 		return nil, &Error{Args: args, Err: ctx.Err(), Reason: fmt.Sprintf("timed out after %s", timeout)}
 	}
 	if err != nil {
-		return nil, &Error{Args: args, Err: err, Reason: firstLine(stderr.String(), err.Error())}
+		return nil, &Error{Args: args, Err: err, Reason: firstLine(stderr.String(), err.Error()), Stderr: stderr.String()}
 	}
 	return stdout.Bytes(), nil
 }
@@ -137,4 +150,9 @@ func firstLine(s, fallback string) string {
 		}
 	}
 	return fallback
+}
+
+// LookPath returns the path of the go command that Run would start.
+func (g *Go) LookPath() (string, error) {
+	return exec.LookPath(g.bin())
 }
