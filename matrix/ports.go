@@ -73,6 +73,7 @@ type Toolchain struct {
 	GOTOOLCHAIN string
 	GOMOD       string // path of go.mod, "/dev/null" or "" outside a module
 	GOFLAGS     string
+	GOWORK      string // go.work in use; "" or "off" when none
 }
 
 // Release returns the toolchain's Go release as "1.26".
@@ -83,13 +84,13 @@ func (tc *Toolchain) Host() Target { return Target{GOOS: tc.GOHOSTOS, GOARCH: tc
 
 // DetectToolchain asks the go command about itself.
 func DetectToolchain(ctx context.Context, g *gocmd.Go) (*Toolchain, error) {
-	m, err := g.Env(ctx, nil, "GOVERSION", "GOROOT", "GOHOSTOS", "GOHOSTARCH", "GOTOOLCHAIN", "GOMOD", "GOFLAGS")
+	m, err := g.Env(ctx, nil, "GOVERSION", "GOROOT", "GOHOSTOS", "GOHOSTARCH", "GOTOOLCHAIN", "GOMOD", "GOFLAGS", "GOWORK")
 	if err != nil {
 		return nil, err
 	}
 	tc := &Toolchain{
 		GoVersion: m["GOVERSION"], GOROOT: m["GOROOT"], GOHOSTOS: m["GOHOSTOS"],
-		GOHOSTARCH: m["GOHOSTARCH"], GOTOOLCHAIN: m["GOTOOLCHAIN"], GOMOD: m["GOMOD"], GOFLAGS: m["GOFLAGS"],
+		GOHOSTARCH: m["GOHOSTARCH"], GOTOOLCHAIN: m["GOTOOLCHAIN"], GOMOD: m["GOMOD"], GOFLAGS: m["GOFLAGS"], GOWORK: m["GOWORK"],
 	}
 	if ReleaseOf(tc.GoVersion) == "" || tc.GOROOT == "" {
 		return nil, fmt.Errorf("go env printed no usable GOVERSION/GOROOT (GOVERSION=%q)", tc.GoVersion)

@@ -21,7 +21,7 @@ type jsonReport struct {
 	Tool      jsonTool      `json:"tool"`
 	Toolchain jsonToolchain `json:"toolchain"`
 	Targets   []jsonTarget  `json:"targets"`
-	Findings  []jsonFinding `json:"findings"`
+	Findings  []FindingJSON `json:"findings"`
 	Summary   jsonSummary   `json:"summary"`
 }
 
@@ -64,7 +64,9 @@ type jsonCounts struct {
 	Suppressed int `json:"suppressed"`
 }
 
-type jsonFinding struct {
+// FindingJSON is one finding in the JSON schema (docs/json.md); other
+// commands that print findings as JSON (xcheck env) use it too.
+type FindingJSON struct {
 	Rule       string   `json:"rule"`
 	Name       string   `json:"name"`
 	Severity   string   `json:"severity"`
@@ -107,7 +109,7 @@ func toJSON(r *Report) *jsonReport {
 			Host:      r.Toolchain.host(),
 		},
 		Targets:  make([]jsonTarget, 0, len(r.Targets)),
-		Findings: make([]jsonFinding, 0, len(r.Findings)),
+		Findings: make([]FindingJSON, 0, len(r.Findings)),
 	}
 	for _, t := range r.Targets {
 		jt := jsonTarget{
@@ -128,23 +130,7 @@ func toJSON(r *Report) *jsonReport {
 		}
 		out.Targets = append(out.Targets, jt)
 	}
-	for _, f := range r.Findings {
-		jf := jsonFinding{
-			Rule:       f.Rule.ID,
-			Name:       f.Rule.Name,
-			Severity:   f.Severity.String(),
-			Targets:    append([]string{}, f.Targets...),
-			File:       f.Pos.File,
-			Line:       f.Pos.Line,
-			Column:     f.Pos.Column,
-			Section:    f.Pos.Section,
-			Message:    f.Message,
-			Why:        append([]string{}, f.Why...),
-			Fix:        f.Fix,
-			Suppressed: f.Suppressed,
-		}
-		out.Findings = append(out.Findings, jf)
-	}
+	out.Findings = FindingsJSON(r.Findings)
 	c := finding.Count(r.Findings, "")
 	out.Summary = jsonSummary{
 		Errors:     c.Errors,
@@ -281,4 +267,26 @@ func DecodeJSON(r io.Reader, lookup func(id string) *finding.Rule) (*Report, err
 	}
 	out.Rules = usedRules(out)
 	return out, nil
+}
+
+// FindingsJSON converts findings to their JSON form.
+func FindingsJSON(fs []finding.Finding) []FindingJSON {
+	out := make([]FindingJSON, 0, len(fs))
+	for _, f := range fs {
+		out = append(out, FindingJSON{
+			Rule:       f.Rule.ID,
+			Name:       f.Rule.Name,
+			Severity:   f.Severity.String(),
+			Targets:    append([]string{}, f.Targets...),
+			File:       f.Pos.File,
+			Line:       f.Pos.Line,
+			Column:     f.Pos.Column,
+			Section:    f.Pos.Section,
+			Message:    f.Message,
+			Why:        append([]string{}, f.Why...),
+			Fix:        f.Fix,
+			Suppressed: f.Suppressed,
+		})
+	}
+	return out
 }

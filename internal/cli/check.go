@@ -162,49 +162,12 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return exitcode.UsageError(err)
 	}
 
-	s, err := openSession(ctx, f.dir)
+	pl, err := newPlan(ctx, f.dir, f.targets, variants, mode)
 	if err != nil {
 		return err
 	}
-	mod, gopath, err := s.module(f.dir)
-	if err != nil {
-		return err
-	}
-
-	specs := []string(f.targets)
-	if len(specs) == 0 {
-		specs = []string{"first-class"}
-	}
-	targets, err := matrix.Expand(specs, s.ports)
-	if err != nil {
-		return exitcode.UsageError(err)
-	}
-	for i := range targets {
-		if targets[i].Variant == "" {
-			if vv := matrix.VariantFor(targets[i].GOARCH); vv != nil {
-				targets[i].Variant = variants[vv.Name]
-			}
-		}
-	}
-
-	builds, err := resolveBuilds(ctx, s, targets, mode)
-	if err != nil {
-		return exitcode.FailureError(err)
-	}
-	names := make([]string, len(builds))
-	for i, b := range builds {
-		names[i] = b.Target.String()
-	}
-	all := buildenv.CheckToolchain(ctx, s.g, s.tc, mod, names, s.switchErr != nil)
-	if s.switchErr != nil {
-		f, _ := buildenv.SwitchFailure(s.switchErr, mod, names)
-		all = append(all, f)
-	}
-	if gopath {
-		f, _ := buildenv.GOPATHMode(s.g, mod.GoMod, names)
-		all = append(all, f)
-	}
-	var prober cc.Prober
+	s, mod := pl.s, pl.mod
+	all := pl.envFindings(ctx)
 	rep := &report.Report{
 		Tool:      report.Tool{Name: "xcheck", Version: Version()},
 		Toolchain: report.Toolchain{GoVersion: s.tc.GoVersion, GOROOT: s.tc.GOROOT, GOHOSTOS: s.tc.GOHOSTOS, GOHOSTARCH: s.tc.GOHOSTARCH},
@@ -212,9 +175,8 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Rules:     rules.All(),
 		FailOn:    failOn,
 	}
-	for _, b := range builds {
+	for _, b := range pl.builds {
 		all = append(all, matrix.Check(b, s.tc, s.ports, pol, mod.Go)...)
-		all = append(all, buildenv.CheckTarget(ctx, &prober, s.g, s.tc, b)...)
 		rep.Targets = append(rep.Targets, targetResult(b))
 	}
 	rep.Findings = finding.Merge(all)
@@ -250,6 +212,15 @@ func (s *session) module(dir string) (mod *buildenv.Module, gopath bool, err err
 			return nil, false, exitcode.UsageError(errors.New("not in a Go module (no go.mod found): run xcheck inside a module or pass -C DIR"))
 		}
 	}
+	if w := s.tc.GOWORK; w != "" && w != "off" {
+		data, err := os.ReadFile(w)
+		if err != nil {
+			return nil, false, exitcode.UsageError(fmt.Errorf("reading go.work %s: %v (set GOWORK=off to ignore it)", w, unwrapPathError(err)))
+		}
+		if _, err := modfile.ParseWork(w, data, nil); err != nil {
+			return nil, false, exitcode.UsageError(fmt.Errorf("%s", strings.ReplaceAll(err.Error(), "\n", "; ")))
+		}
+	}
 	data, err := os.ReadFile(gomod)
 	if err != nil {
 		return nil, false, exitcode.UsageError(fmt.Errorf("reading go.mod: %v", unwrapPathError(err)))
@@ -268,6 +239,75 @@ func (s *session) module(dir string) (mod *buildenv.Module, gopath bool, err err
 		mod.ToolPos = finding.Position{File: "go.mod", Line: mf.Toolchain.Syntax.Start.Line, Column: mf.Toolchain.Syntax.Start.LineRune}
 	}
 	return mod, gopath, nil
+}
+
+// plan is what check and env share: the toolchain, the module, and each
+// target's resolved build.
+type plan struct {
+	s      *session
+	mod    *buildenv.Module
+	gopath bool // GO111MODULE=off hides mod
+	builds []*matrix.Build
+	prober cc.Prober
+}
+
+// newPlan opens the session for dir, finds the module, expands the target
+// specs (first-class when there are none) and resolves every build.
+func newPlan(ctx context.Context, dir string, specs []string, variants map[string]string, mode matrix.CgoMode) (*plan, error) {
+	s, err := openSession(ctx, dir)
+	if err != nil {
+		return nil, err
+	}
+	mod, gopath, err := s.module(dir)
+	if err != nil {
+		return nil, err
+	}
+	if len(specs) == 0 {
+		specs = []string{"first-class"}
+	}
+	targets, err := matrix.Expand(specs, s.ports)
+	if err != nil {
+		return nil, exitcode.UsageError(err)
+	}
+	for i := range targets {
+		if targets[i].Variant == "" {
+			if vv := matrix.VariantFor(targets[i].GOARCH); vv != nil {
+				targets[i].Variant = variants[vv.Name]
+			}
+		}
+	}
+	builds, err := resolveBuilds(ctx, s, targets, mode)
+	if err != nil {
+		return nil, exitcode.FailureError(err)
+	}
+	return &plan{s: s, mod: mod, gopath: gopath, builds: builds}, nil
+}
+
+// names returns the canonical names of the plan's targets.
+func (pl *plan) names() []string {
+	names := make([]string, len(pl.builds))
+	for i, b := range pl.builds {
+		names[i] = b.Target.String()
+	}
+	return names
+}
+
+// envFindings applies the environment rules (XC0xxx, XC3003, XC3004).
+func (pl *plan) envFindings(ctx context.Context) []finding.Finding {
+	s, names := pl.s, pl.names()
+	all := buildenv.CheckToolchain(ctx, s.g, s.tc, pl.mod, names, s.switchErr != nil)
+	if s.switchErr != nil {
+		f, _ := buildenv.SwitchFailure(s.switchErr, pl.mod, names)
+		all = append(all, f)
+	}
+	if pl.gopath {
+		f, _ := buildenv.GOPATHMode(s.g, pl.mod.GoMod, names)
+		all = append(all, f)
+	}
+	for _, b := range pl.builds {
+		all = append(all, buildenv.CheckTarget(ctx, &pl.prober, s.g, s.tc, b)...)
+	}
+	return all
 }
 
 // resolveBuilds asks the go command, concurrently, how each target builds.

@@ -63,6 +63,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"check", "check packages against targets (the default command)", runCheck},
+		{"env", "show the toolchain and environment each target's build will use, and check it", runEnv},
 		{"targets", "list the port matrix of the Go toolchain in use", runTargets},
 		{"rules", "list every rule", runRules},
 		{"explain", "show the documentation of a rule: xcheck explain XC1001", runExplain},
@@ -101,6 +102,7 @@ func usage(w io.Writer) {
 
 Usage:
   xcheck [check] [flags] [packages]   check packages (default ./...) for each target
+  xcheck env [-t targets]             the toolchain and environment each target's build uses
   xcheck targets [--format json]      the port matrix of the Go toolchain in use
   xcheck rules [--format json]        every rule
   xcheck explain RULE                 a rule's documentation

@@ -100,6 +100,9 @@ func (g *Go) Run(ctx context.Context, extraEnv []string, args ...string) ([]byte
 	timeout := g.Timeout
 	if timeout == 0 {
 		timeout = DefaultTimeout
+		if d, err := time.ParseDuration(os.Getenv("XCHECK_GO_TIMEOUT")); err == nil && d > 0 {
+			timeout = d
+		}
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
