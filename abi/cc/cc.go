@@ -212,7 +212,7 @@ func probe(ctx context.Context, ccValue string, env []string) *Info {
 	}
 	path, err := lookPath(words[0], env)
 	if err != nil {
-		info.Err = fmt.Errorf("C compiler %q not found in PATH", words[0])
+		info.Err = fmt.Errorf("no C compiler %q in PATH", words[0])
 		return info
 	}
 	info.Path = path
