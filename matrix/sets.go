@@ -22,10 +22,20 @@ var Sets = map[string]string{
 // error (a usage error for the CLI). A well-formed target that is not a
 // port is returned as is: checking it reports XC1001.
 func Expand(specs []string, ports *Ports) ([]Target, error) {
+	return expand(specs, ports, false)
+}
+
+// ExpandWithBroken is Expand, but sets and globs include the ports the
+// toolchain marks as broken.
+func ExpandWithBroken(specs []string, ports *Ports) ([]Target, error) {
+	return expand(specs, ports, true)
+}
+
+func expand(specs []string, ports *Ports, broken bool) ([]Target, error) {
 	var out []Target
 	for _, s := range specs {
 		for _, spec := range SplitList(s) {
-			ts, err := expandOne(spec, ports)
+			ts, err := expandOne(spec, ports, broken)
 			if err != nil {
 				return nil, err
 			}
@@ -36,23 +46,23 @@ func Expand(specs []string, ports *Ports) ([]Target, error) {
 	return slices.Compact(out), nil
 }
 
-func expandOne(spec string, ports *Ports) ([]Target, error) {
+func expandOne(spec string, ports *Ports, broken bool) ([]Target, error) {
 	lower := strings.ToLower(strings.TrimSpace(spec))
 	var keep func(Port) bool
 	switch {
 	case lower == "all":
-		keep = func(p Port) bool { return !p.Broken }
+		keep = func(p Port) bool { return broken || !p.Broken }
 	case lower == "first-class" || lower == "firstclass":
-		keep = func(p Port) bool { return p.FirstClass && !p.Broken }
+		keep = func(p Port) bool { return p.FirstClass && (broken || !p.Broken) }
 	case lower == "cgo":
-		keep = func(p Port) bool { return p.CgoSupported && !p.Broken }
+		keep = func(p Port) bool { return p.CgoSupported && (broken || !p.Broken) }
 	case strings.ContainsAny(lower, "*?["):
 		if _, err := path.Match(lower, "a/b"); err != nil || strings.Count(lower, "/") != 1 {
 			return nil, &ParseError{spec, "a glob must look like GOOS/GOARCH with * wildcards, for example linux/* or */arm64"}
 		}
 		keep = func(p Port) bool {
 			ok, _ := path.Match(lower, p.Pair())
-			return ok && !p.Broken
+			return ok && (broken || !p.Broken)
 		}
 	case !strings.Contains(lower, "/"):
 		return nil, fmt.Errorf("unknown target set %q: use GOOS/GOARCH (for example linux/arm64), a glob (linux/*) or a set (%s)", spec, strings.Join(setNames(), ", "))
@@ -86,6 +96,6 @@ func setNames() []string {
 
 // FirstClass returns the first-class ports of the table.
 func FirstClass(ports *Ports) []Target {
-	ts, _ := expandOne("first-class", ports)
+	ts, _ := expandOne("first-class", ports, false)
 	return ts
 }

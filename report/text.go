@@ -1,14 +1,11 @@
 package report
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"strings"
 
 	"github.com/fatih/color"
-	"github.com/olekukonko/tablewriter"
-	"github.com/olekukonko/tablewriter/renderer"
 	"github.com/olekukonko/tablewriter/tw"
 
 	"github.com/xcheck-dev/xcheck/finding"
@@ -204,36 +201,7 @@ func indentLines(s, indent string) string {
 // ASCII only, so it reads the same in any terminal and in CI logs.
 func (t *Text) table(w io.Writer, p palette, r *Report) error {
 	right, left := tw.AlignRight, tw.AlignLeft
-	var buf bytes.Buffer
-	tbl := tablewriter.NewTable(&buf,
-		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{
-			Borders: tw.BorderNone,
-			Symbols: tw.NewSymbols(tw.StyleASCII),
-			Settings: tw.Settings{
-				Separators: tw.Separators{
-					ShowHeader:     tw.Off,
-					ShowFooter:     tw.Off,
-					BetweenRows:    tw.Off,
-					BetweenColumns: tw.Off,
-				},
-				Lines: tw.Lines{
-					ShowTop:        tw.Off,
-					ShowBottom:     tw.Off,
-					ShowHeaderLine: tw.Off,
-					ShowFooterLine: tw.Off,
-				},
-			},
-		})),
-		tablewriter.WithHeaderAutoFormat(tw.Off),
-		tablewriter.WithHeaderAlignmentConfig(tw.CellAlignment{
-			PerColumn: []tw.Align{left, left, left, left, right, right, right},
-		}),
-		tablewriter.WithRowAlignmentConfig(tw.CellAlignment{
-			PerColumn: []tw.Align{left, left, left, left, right, right, right},
-		}),
-		tablewriter.WithPadding(tw.Padding{Left: "", Right: "  ", Overwrite: true}),
-		tablewriter.WithTrimSpace(tw.Off),
-	)
+	tbl := NewTable([]tw.Align{left, left, left, left, right, right, right})
 	tbl.Header("TARGET", "CGO", "CC", "VERDICT", "ERRORS", "WARNINGS", "INFO")
 	for _, tr := range r.Targets {
 		// The C compiler only runs when cgo is on.
@@ -254,14 +222,7 @@ func (t *Text) table(w io.Writer, p palette, r *Report) error {
 			return err
 		}
 	}
-	if err := tbl.Render(); err != nil {
-		return err
-	}
-	// Cell padding leaves trailing blanks on every line; drop them.
-	for line := range strings.Lines(buf.String()) {
-		fmt.Fprintln(w, strings.TrimRight(line, " \n"))
-	}
-	return nil
+	return tbl.Render(w)
 }
 
 // errWriter remembers the first write error so renderers can write freely

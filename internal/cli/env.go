@@ -10,10 +10,6 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/olekukonko/tablewriter"
-	"github.com/olekukonko/tablewriter/renderer"
-	"github.com/olekukonko/tablewriter/tw"
-
 	"github.com/xcheck-dev/xcheck/abi/cc"
 	"github.com/xcheck-dev/xcheck/buildenv"
 	"github.com/xcheck-dev/xcheck/finding"
@@ -270,20 +266,8 @@ func renderEnvText(w io.Writer, e *envJSON, fs []finding.Finding) error {
 		{"PKG_CONFIG_LIBDIR", func(t envTargetJSON) string { return orDash(t.PCLibdir) }},
 		{"PKG_CONFIG_SYSROOT_DIR", func(t envTargetJSON) string { return orDash(t.PCSysroot) }},
 	}
-	tbl := tablewriter.NewTable(w,
-		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{
-			Borders: tw.BorderNone,
-			Symbols: tw.NewSymbols(tw.StyleASCII),
-			Settings: tw.Settings{
-				Separators: tw.Separators{BetweenRows: tw.Off, BetweenColumns: tw.Off},
-				Lines:      tw.Lines{ShowHeaderLine: tw.Off},
-			},
-		})),
-		tablewriter.WithHeaderAutoFormat(tw.Off),
-		tablewriter.WithRowAutoWrap(tw.WrapNone),
-		tablewriter.WithHeaderAlignment(tw.AlignLeft),
-	)
-	tbl.Header(header)
+	tbl := report.NewTable(nil)
+	tbl.Header(header...)
 	for _, r := range rows {
 		line := []string{r.name}
 		for _, c := range cols {
@@ -293,7 +277,7 @@ func renderEnvText(w io.Writer, e *envJSON, fs []finding.Finding) error {
 			return err
 		}
 	}
-	if err := tbl.Render(); err != nil {
+	if err := tbl.Render(w); err != nil {
 		return err
 	}
 	if len(fs) == 0 {

@@ -7,10 +7,9 @@ import (
 	"io"
 	"strings"
 
-	"github.com/olekukonko/tablewriter"
-
 	"github.com/xcheck-dev/xcheck/internal/exitcode"
 	"github.com/xcheck-dev/xcheck/matrix"
+	"github.com/xcheck-dev/xcheck/report"
 	"github.com/xcheck-dev/xcheck/rules"
 )
 
@@ -63,7 +62,11 @@ func runTargets(ctx context.Context, args []string, stdout, _ io.Writer) error {
 	}
 	keep := func(matrix.Port) bool { return true }
 	if len(specs) > 0 {
-		ts, err := matrix.Expand(specs, s.ports)
+		expand := matrix.Expand
+		if *broken {
+			expand = matrix.ExpandWithBroken
+		}
+		ts, err := expand(specs, s.ports)
 		if err != nil {
 			return exitcode.UsageError(err)
 		}
@@ -100,8 +103,8 @@ func runTargets(ctx context.Context, args []string, stdout, _ io.Writer) error {
 		}
 		return "-"
 	}
-	tw := tablewriter.NewTable(stdout)
-	tw.Header("TARGET", "FIRST-CLASS", "CGO", "EXTERNAL LINK", "OS MINIMUM ("+s.tc.GoVersion+")", "VARIANT")
+	tbl := report.NewTable(nil)
+	tbl.Header("TARGET", "FIRST-CLASS", "CGO", "EXTERNAL LINK", "OS MINIMUM ("+s.tc.GoVersion+")", "VARIANT")
 	for _, p := range out.Ports {
 		name := p.GOOS + "/" + p.GOARCH
 		if p.Broken {
@@ -119,11 +122,11 @@ func runTargets(ctx context.Context, args []string, stdout, _ io.Writer) error {
 		if p.ExternalLinking {
 			ext = "required"
 		}
-		if err := tw.Append(name, yn(p.FirstClass), yn(p.CgoSupported), ext, min, v); err != nil {
+		if err := tbl.Append([]string{name, yn(p.FirstClass), yn(p.CgoSupported), ext, min, v}); err != nil {
 			return err
 		}
 	}
-	if err := tw.Render(); err != nil {
+	if err := tbl.Render(stdout); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "%d ports of %s\n", len(out.Ports), s.tc.GoVersion)
@@ -160,14 +163,14 @@ func runRules(_ context.Context, args []string, stdout, _ io.Writer) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(out)
 	case "text":
-		tw := tablewriter.NewTable(stdout)
-		tw.Header("ID", "NAME", "SEVERITY", "WHAT IT FINDS")
+		tbl := report.NewTable(nil)
+		tbl.Header("ID", "NAME", "SEVERITY", "WHAT IT FINDS")
 		for _, r := range rules.All() {
-			if err := tw.Append(r.ID, r.Name, r.Severity.String(), r.Title); err != nil {
+			if err := tbl.Append([]string{r.ID, r.Name, r.Severity.String(), r.Title}); err != nil {
 				return err
 			}
 		}
-		return tw.Render()
+		return tbl.Render(stdout)
 	}
 	return exitcode.UsageError(fmt.Errorf("unknown format %q for rules (want text or json)", *format))
 }
