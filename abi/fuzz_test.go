@@ -1,0 +1,272 @@
+package abi
+
+import (
+	"bytes"
+	"debug/elf"
+	"encoding/binary"
+	"errors"
+	"os"
+	"testing"
+)
+
+// Fuzz targets for every parser of untrusted input in this package. Run
+// one with, for example,
+//
+//	go test ./abi -run XXX -fuzz FuzzARMAttributes -fuzztime 60s
+//
+// Seeds come from f.Add (small real inputs where the sysroots are
+// installed, and hand-made ones) and from testdata/fuzz/<FuzzName>/.
+
+// realSection returns the contents of a section of a real file, if the
+// file is there.
+func realSection(file, name string) []byte {
+	f, err := elf.Open(file)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	s := f.Section(name)
+	if s == nil {
+		return nil
+	}
+	b, err := s.Data()
+	if err != nil {
+		return nil
+	}
+	return b
+}
+
+func checkParseError(t *testing.T, err error, n int) {
+	t.Helper()
+	var pe *ParseError
+	if !errors.As(err, &pe) {
+		t.Fatalf("error is %T, not *ParseError: %v", err, err)
+	}
+	if pe.Off < 0 || pe.Off > n {
+		t.Fatalf("error offset %d outside the %d bytes of input: %v", pe.Off, n, err)
+	}
+}
+
+func FuzzARMAttributes(f *testing.F) {
+	le := binary.LittleEndian
+	f.Add(armhfAttrs)
+	f.Add(armelAttrs)
+	f.Add([]byte("A\x1c\x00\x00\x00aeabi\x00\x01\x12\x00\x00\x00@\x00\x05foo\x00\x06\x0a\x08\x01\x09\x01"))
+	f.Add(armAttrSection(le, []byte{TagCompatibility, 1, 'g', 'n', 'u', 0, TagABIVFPArgs, 1, 65, 'x', 0}))
+	f.Add(armAttrSection(binary.BigEndian, []byte{TagCPUArch, 0x84, 0x01}))
+	for _, file := range []string{"/usr/arm-linux-gnueabihf/lib/libc.so.6", "/usr/arm-linux-gnueabi/lib/crt1.o"} {
+		if b := realSection(file, ".ARM.attributes"); b != nil {
+			f.Add(b)
+		}
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		for _, bo := range []binary.ByteOrder{binary.LittleEndian, binary.BigEndian} {
+			a, err := ParseARMAttributes(data, bo)
+			if err != nil {
+				checkParseError(t, err, len(data))
+				continue
+			}
+			if len(a.File) > maxARMAttrs {
+				t.Fatalf("%d attributes, more than the cap", len(a.File))
+			}
+			for _, at := range a.File {
+				if len(at.Str) > len(data) {
+					t.Fatalf("string of %d bytes from %d bytes of input", len(at.Str), len(data))
+				}
+			}
+			a.CPUName()
+			a.CPUArch()
+			a.CPUArchProfile()
+			a.FPArch()
+			a.ABIVFPArgs()
+		}
+	})
+}
+
+func FuzzNotes(f *testing.F) {
+	le, be := binary.LittleEndian, binary.BigEndian
+	f.Add(abiTagNote(le, 3, 2, 0), false)
+	f.Add(abiTagNote(be, 4, 15, 0), false)
+	f.Add(append(note(le, "GNU", 5, u32s(le, 0xc0000002, 4, 3, 0), 8), abiTagNote(le, 3, 7, 0)...), true)
+	f.Add(note(le, "GNU", 3, bytes.Repeat([]byte{0xAB}, 20), 4), false)
+	for _, file := range []string{"/usr/aarch64-linux-gnu/lib/libc.so.6", "/usr/s390x-linux-gnu/lib/crt1.o"} {
+		if b := realSection(file, ".note.ABI-tag"); b != nil {
+			f.Add(b, false)
+		}
+	}
+	f.Fuzz(func(t *testing.T, data []byte, align8 bool) {
+		align := 4
+		if align8 {
+			align = 8
+		}
+		for _, bo := range []binary.ByteOrder{le, be} {
+			notes, err := ParseNotes(data, bo, align)
+			if err != nil {
+				checkParseError(t, err, len(data))
+				continue
+			}
+			last := -1
+			for _, n := range notes {
+				if n.Off <= last || n.Off+12 > len(data) {
+					t.Fatalf("note at %d after %d in %d bytes", n.Off, last, len(data))
+				}
+				last = n.Off
+				if cap(n.Desc) > len(data) || len(n.Name) > len(data) {
+					t.Fatalf("note larger than its data")
+				}
+				ABITagFromNote(n, bo)
+			}
+		}
+	})
+}
+
+func FuzzLinkerScript(f *testing.F) {
+	f.Add([]byte(debianArm64LibcSo))
+	f.Add([]byte(`OUTPUT_FORMAT("elf32-littlearm", "elf32-bigarm", "elf32-littlearm") INPUT(a.o, "b c.o" -lm) GROUP(/lib/libc.so.6 AS_NEEDED(/lib/ld.so.1)) SECTIONS { .text : { *(.text) } }`))
+	f.Add([]byte("/* unterminated"))
+	f.Add([]byte("GROUP ( AS_NEEDED ( AS_NEEDED ( x ) ) )"))
+	if b, err := os.ReadFile("/usr/arm-linux-gnueabihf/lib/libc.so"); err == nil && len(b) < 4096 {
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		s, err := ParseLinkerScript(data)
+		if err != nil {
+			checkParseError(t, err, len(data))
+			return
+		}
+		for _, in := range s.Inputs {
+			if in.Path == "" || in.Off < 0 || in.Off >= len(data) {
+				t.Fatalf("bad input %+v in %d bytes", in, len(data))
+			}
+			if in.Command != "GROUP" && in.Command != "INPUT" {
+				t.Fatalf("bad command %q", in.Command)
+			}
+		}
+	})
+}
+
+func FuzzNewELFFacts(f *testing.F) {
+	f.Add(synthAArch64Glibc())
+	f.Add(synthARMLibc(true))
+	f.Add(synthObject(elf.EM_RISCV, elf.ELFCLASS64, 4, 15, 0))
+	f.Add(muslLibc("1.2.3"))
+	f.Add(verdefBombELF(2))
+	be := binary.BigEndian
+	abiflags := make([]byte, 24)
+	abiflags[2], abiflags[7] = 32, byte(MIPSFPXX)
+	mips, _ := newSynth(elf.ELFCLASS32, be, elf.EM_MIPS).
+		section(synthSection{name: ".MIPS.abiflags", typ: elf.SHT_MIPS_ABIFLAGS, data: abiflags, align: 8}).
+		section(synthSection{name: ".note.ABI-tag", typ: elf.SHT_NOTE, data: abiTagNote(be, 3, 2, 0), align: 4}).
+		prog(synthProg{typ: elf.PT_NOTE, section: ".note.ABI-tag"}).
+		build()
+	f.Add(mips)
+	for _, file := range []string{"/usr/aarch64-linux-gnu/lib/crt1.o", "/usr/arm-linux-gnueabihf/lib/crt1.o", "/usr/mipsel-linux-gnu/lib/crt1.o"} {
+		if b, err := os.ReadFile(file); err == nil && len(b) < 8192 {
+			f.Add(b)
+		}
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		x, err := NewELFFacts(bytes.NewReader(data), int64(len(data)), "fuzz")
+		if err != nil {
+			var fe *FormatError
+			if !errors.As(err, &fe) {
+				t.Fatalf("error is %T, not *FormatError: %v", err, err)
+			}
+			if fe.File != "fuzz" {
+				t.Fatalf("error names %q", fe.File)
+			}
+			return
+		}
+		x.MaxDefinedVersion("GLIBC_")
+		x.MaxNeededVersion("GLIBC_")
+		if x.ARM != nil {
+			x.ARM.EffectiveFloatABI()
+		}
+	})
+}
+
+// fuzzSections are the sections FuzzELFSectionContents fills with fuzz
+// data inside an otherwise valid ARM shared object.
+var fuzzSections = []string{".gnu.version_d", ".gnu.version_r", ".dynsym", ".dynstr", ".gnu.version", ".dynamic", ".note.ABI-tag", ".ARM.attributes", ".MIPS.abiflags"}
+
+// fuzzSectionELF builds a small ARM "libc" with version definitions and
+// needs, whose section fuzzSections[which] holds data.
+func fuzzSectionELF(which uint8, data []byte) []byte {
+	le := binary.LittleEndian
+	// One Elf_Verneed for "ld-linux-armhf.so.3" needing version index 9.
+	verneed := make([]byte, 32)
+	le.PutUint16(verneed[0:], 1)  // vn_version
+	le.PutUint16(verneed[2:], 1)  // vn_cnt
+	le.PutUint32(verneed[4:], 1)  // vn_file: "libc.so.6" at 1 in .dynstr
+	le.PutUint32(verneed[8:], 16) // vn_aux
+	le.PutUint16(verneed[22:], 9) // vna_other
+	le.PutUint32(verneed[24:], 1) // vna_name
+	o := synthGlibcOpts{
+		class: elf.ELFCLASS32, bo: le, machine: elf.EM_ARM, flags: 0x05000400,
+		soname: "libc.so.6", versions: []string{"GLIBC_2.4", "GLIBC_2.36"},
+		abiTag: [3]uint32{3, 2, 0}, interp: "/lib/ld-linux-armhf.so.3",
+		extra: []synthSection{
+			{name: ".gnu.version_r", typ: elf.SHT_GNU_VERNEED, data: verneed, align: 4, link: ".dynstr"},
+			{name: ".ARM.attributes", typ: SHT_ARM_ATTRIBUTES, data: armhfAttrs, align: 1},
+			{name: ".MIPS.abiflags", typ: elf.SHT_MIPS_ABIFLAGS, data: make([]byte, 24), align: 8},
+		},
+	}
+	if data != nil {
+		o.replace = map[string][]byte{fuzzSections[int(which)%len(fuzzSections)]: data}
+	}
+	return o.build()
+}
+
+// FuzzELFSectionContents puts fuzz data into one section of a valid file,
+// so that it reaches the version, symbol, dynamic, note and attribute code
+// (FuzzNewELFFacts mostly exercises the header checks).
+func FuzzELFSectionContents(f *testing.F) {
+	le := binary.LittleEndian
+	base, err := elf.NewFile(bytes.NewReader(fuzzSectionELF(0, nil)))
+	if err != nil {
+		f.Fatal(err)
+	}
+	for i, name := range fuzzSections {
+		if s := base.Section(name); s != nil {
+			if b, err := s.Data(); err == nil {
+				f.Add(uint8(i), b)
+			}
+		}
+	}
+	f.Add(uint8(0), verdefBomb(le, 3))
+	for i, name := range fuzzSections[:6] {
+		if b := realSection("/usr/arm-linux-gnueabihf/lib/libm.so.6", name); b != nil && len(b) < 16<<10 {
+			f.Add(uint8(i), b)
+		}
+	}
+	f.Fuzz(func(t *testing.T, which uint8, data []byte) {
+		b := fuzzSectionELF(which, data)
+		x, err := NewELFFacts(bytes.NewReader(b), int64(len(b)), "fuzz")
+		if err != nil {
+			var fe *FormatError
+			if !errors.As(err, &fe) {
+				t.Fatalf("error is %T, not *FormatError: %v", err, err)
+			}
+			return
+		}
+		x.MaxDefinedVersion("GLIBC_")
+		x.MaxNeededVersion("GLIBC_")
+	})
+}
+
+func TestFuzzSectionELFBase(t *testing.T) {
+	b := fuzzSectionELF(0, nil)
+	x, err := NewELFFacts(bytes.NewReader(b), int64(len(b)), "base")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := x.MaxDefinedVersion("GLIBC_"); v != "GLIBC_2.36" {
+		t.Errorf("defined %q", v)
+	}
+	if len(x.Needs) != 1 || x.Needs[0].Library != "libc.so.6" || x.Needs[0].Versions[0].Name != "libc.so.6" {
+		t.Errorf("needs %+v", x.Needs)
+	}
+	if x.ARM == nil || x.ARM.Attributes == nil || x.ABITag == nil || x.Interp == "" {
+		t.Errorf("facts %+v", x)
+	}
+}
