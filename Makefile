@@ -45,7 +45,7 @@ fuzz:
 # there because the demo has findings; only exit codes 2 and 3 fail.
 demo:
 	@$(GO) run ./cmd/xcheck -C testdata/demo \
-	  --target linux/arm64,windows/amd64,windows/arm,android/arm,wasip1/wasm \
+	  --target linux/arm64,linux/arm/v7,windows/amd64,windows/arm,android/arm,wasip1/wasm \
 	  --min-os windows=7 ./... ; rc=$$?; \
 	echo "xcheck exit code: $$rc (1 = findings, as expected for the demo)"; \
 	[ $$rc -le 1 ]

@@ -359,3 +359,15 @@ func hostLeaks(g *gocmd.Go, tc *matrix.Toolchain, b *matrix.Build) []finding.Fin
 	}
 	return fs
 }
+
+// Blocking returns the first finding of fs that stops every build before
+// the go command lists a package (XC0001, XC0002, XC0003, XC0006), or nil.
+func Blocking(fs []finding.Finding) *finding.Finding {
+	for i, f := range fs {
+		switch f.Rule {
+		case RuleGOROOTMismatch, RuleToolchainCannotSwitch, RuleGOPATHMode, RuleInconsistentVendor:
+			return &fs[i]
+		}
+	}
+	return nil
+}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/xcheck-dev/xcheck/analyzers"
 	"github.com/xcheck-dev/xcheck/buildenv"
 	"github.com/xcheck-dev/xcheck/finding"
 	"github.com/xcheck-dev/xcheck/matrix"
@@ -17,6 +18,7 @@ import (
 
 var all = sync.OnceValue(func() []*finding.Rule {
 	var rs []*finding.Rule
+	rs = append(rs, analyzers.Rules...)
 	rs = append(rs, buildenv.Rules...)
 	rs = append(rs, matrix.Rules...)
 	slices.SortFunc(rs, func(a, b *finding.Rule) int { return strings.Compare(a.ID, b.ID) })

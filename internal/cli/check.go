@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 
 	"golang.org/x/mod/modfile"
 
@@ -18,6 +19,7 @@ import (
 	"github.com/xcheck-dev/xcheck/finding"
 	"github.com/xcheck-dev/xcheck/internal/exitcode"
 	"github.com/xcheck-dev/xcheck/internal/gocmd"
+	"github.com/xcheck-dev/xcheck/loader"
 	"github.com/xcheck-dev/xcheck/matrix"
 	"github.com/xcheck-dev/xcheck/report"
 	"github.com/xcheck-dev/xcheck/rules"
@@ -179,6 +181,33 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		all = append(all, matrix.Check(b, s.tc, s.ports, pol, mod.Go)...)
 		rep.Targets = append(rep.Targets, targetResult(b))
 	}
+
+	// The source checks: one load per target, type-checked for it.
+	var tags []string
+	if f.tags != "" {
+		tags = strings.Split(f.tags, ",")
+	}
+	// When the environment stops every build before it starts (wrong
+	// GOROOT, a toolchain that cannot switch, GOPATH mode, inconsistent
+	// vendoring), the go command cannot list the packages either: those
+	// findings say it all.
+	var (
+		stats   *loader.Stats
+		loadErr error
+	)
+	if blocker := buildenv.Blocking(all); blocker == nil {
+		var src []finding.Finding
+		src, stats, loadErr = loader.Load(ctx, loader.Config{
+			Dir: f.dir, Root: mod.Root, BaseEnv: s.g.BaseEnv, Tags: tags,
+		}, pl.builds, pkgs)
+		all = append(all, src...)
+	} else if f.verbose {
+		fmt.Fprintf(stderr, "xcheck: packages not loaded: %s stops every build (%s)\n", blocker.Rule.ID, blocker.Rule.Name)
+	}
+	if f.verbose && stats != nil {
+		fmt.Fprintf(stderr, "xcheck: loaded %d targets in %s (%d files parsed, %d parse-cache hits)\n",
+			len(stats.Targets), stats.Wall.Round(time.Millisecond), stats.ParsedFiles, stats.CacheHits)
+	}
 	rep.Findings = finding.Merge(all)
 	rep.Finalize()
 
@@ -190,7 +219,11 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return exitcode.FailureError(err)
 		}
 	}
-	_ = pkgs
+	if loadErr != nil {
+		// The other targets were reported; the ones the go command
+		// could not list make the run fail.
+		return exitcode.FailureError(loadErr)
+	}
 	if rep.Failed() {
 		return &findingsError{}
 	}

@@ -105,6 +105,7 @@ func TestXC0003GOPATHMode(t *testing.T) {
 	dir := simpleModule(t, "1.22")
 	sub := filepath.Join(dir, "cmd", "tool")
 	require.NoError(t, os.MkdirAll(sub, 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(sub, "main.go"), []byte("package main\n\nfunc main() {}\n"), 0o644))
 	t.Setenv("GO111MODULE", "off")
 	t.Setenv("GOFLAGS", "")
 	stdout, stderr, code := runCLI(t, "-C", sub, "-t", "linux/amd64", "--cgo", "off")
