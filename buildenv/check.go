@@ -258,6 +258,21 @@ func CheckTarget(ctx context.Context, prober *cc.Prober, g *gocmd.Go, tc *matrix
 
 	if !b.Native {
 		fs = append(fs, hostLeaks(g, tc, b)...)
+		// CXX only runs for packages with C++ files, so a host C++
+		// compiler in a cross build is a warning, not an error.
+		if cxx := b.GoEnv["CXX"]; cxx != "" {
+			if ci := prober.Probe(ctx, cxx, env); ci.Found() {
+				if got := ci.Target; got.GOARCH != "" && got.GOOS != "" && (got.GOARCH != b.Target.GOARCH || got.GOOS != b.Target.GOOS) {
+					f := finding.New(RuleHostPathLeak, name, finding.Position{},
+						fmt.Sprintf("CXX=%s targets %s (%s/%s) in a cross build for %s", cxx, ci.Triple, got.GOOS, got.GOARCH, b.Target.Pair()))
+					f.Fix = "set CXX to the C++ cross compiler of the target"
+					if n, _ := cc.Suggest(b.Target.GOOS, b.Target.GOARCH, b.Variant); strings.HasSuffix(n, "-gcc") {
+						f.Fix = "set CXX=" + strings.TrimSuffix(n, "-gcc") + "-g++"
+					}
+					fs = append(fs, f)
+				}
+			}
+		}
 	}
 	return fs
 }

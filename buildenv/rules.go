@@ -38,12 +38,13 @@ var (
 	}
 	RuleHostPathLeak = &finding.Rule{
 		ID: "XC0004", Name: "host-paths-in-cross-build", Severity: finding.Warning,
-		Title: "host-only include, library or pkg-config paths leak into a cross build",
+		Title: "host-only include, library or pkg-config paths, or the host C++ compiler, leak into a cross build",
 		Why: "CGO_CFLAGS, CGO_CPPFLAGS, CGO_LDFLAGS and PKG_CONFIG_PATH are often set once for the build " +
 			"machine. In a cross build with cgo, `-I/usr/include`, `-L/usr/lib/x86_64-linux-gnu` or " +
 			"`/usr/lib/pkgconfig` make the C cross compiler read the build machine's headers and libraries: " +
 			"wrong-arch link errors (\"file in wrong format\", \"skipping incompatible\") or, worse, a binary " +
-			"built against the host's ABI.",
+			"built against the host's ABI. The same goes for CXX left at the host's g++: packages with C++ files " +
+			"then fail to build or link.",
 		Example: "```\n$ CGO_ENABLED=1 CC=aarch64-linux-gnu-gcc CGO_CFLAGS=-I/usr/include xcheck -t linux/arm64 ./...\nwarning XC0004 [linux/arm64] CGO_CFLAGS points at the build machine's \"/usr/include\" in a cross build\n```",
 		Fix:     "point the flags at the target's sysroot (or use --sysroot), and set PKG_CONFIG_LIBDIR and PKG_CONFIG_SYSROOT_DIR for the target instead of PKG_CONFIG_PATH",
 	}

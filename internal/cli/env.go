@@ -50,6 +50,7 @@ type envTargetJSON struct {
 	CCTarget    string `json:"cc_target"` // -dumpmachine; "" when not found
 	CCError     string `json:"cc_error,omitempty"`
 	CXX         string `json:"cxx"`
+	CXXTarget   string `json:"cxx_target"` // -dumpmachine; "" when not found
 	Sysroot     string `json:"sysroot"`
 	CgoCFLAGS   string `json:"cgo_cflags"`
 	CgoCPPFLAGS string `json:"cgo_cppflags"`
@@ -204,6 +205,11 @@ func (pl *plan) targetJSON(ctx context.Context, b *matrix.Build) envTargetJSON {
 	} else if info.Err != nil {
 		j.CCError = info.Err.Error()
 	}
+	if j.CXX != "" {
+		if ci := pl.prober.Probe(ctx, j.CXX, env); ci.Found() {
+			j.CXXTarget = ci.Triple
+		}
+	}
 	return j
 }
 
@@ -258,6 +264,7 @@ func renderEnvText(w io.Writer, e *envJSON, fs []finding.Finding) error {
 			return orDash(t.CCTarget)
 		}},
 		{"CXX", func(t envTargetJSON) string { return orDash(t.CXX) }},
+		{"CXX targets", func(t envTargetJSON) string { return orDash(t.CXXTarget) }},
 		{"sysroot", func(t envTargetJSON) string { return orDash(t.Sysroot) }},
 		{"CGO_CFLAGS", func(t envTargetJSON) string { return orDash(t.CgoCFLAGS) }},
 		{"CGO_CPPFLAGS", func(t envTargetJSON) string { return orDash(t.CgoCPPFLAGS) }},

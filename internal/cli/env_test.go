@@ -136,18 +136,22 @@ func TestXC0004HostPathsInCrossBuild(t *testing.T) {
 	} {
 		assert.Contains(t, stdout, want)
 	}
+	assert.Contains(t, stdout, `warning XC0004 [linux/arm64] CXX=g++ targets x86_64-linux-gnu (linux/amd64) in a cross build for linux/arm64`)
+	assert.Contains(t, stdout, "fix: set CXX=aarch64-linux-gnu-g++")
 	assert.NotContains(t, stdout, "/opt/arm64", "target paths are fine")
 	assert.NotContains(t, stdout, "XC0004 [linux/amd64", "native builds may use host paths")
 	assert.NotContains(t, stdout, "XC3003 [linux/arm64", "the arm64 cross compiler is right for linux/arm64")
 	assert.Contains(t, stdout, `error XC3003 [linux/amd64] cgo is on but the C compiler "aarch64-linux-gnu-gcc" targets aarch64-linux-gnu (linux/arm64), not linux/amd64`)
 	assert.Contains(t, stdout, "fix: unset CC to use the build machine's C compiler, or build with CGO_ENABLED=0")
 
-	// Target paths only: quiet.
+	// Target paths and the target's C++ compiler: quiet.
+	t.Setenv("CXX", "aarch64-linux-gnu-g++")
 	t.Setenv("CGO_CFLAGS", "-O2 -I/usr/aarch64-linux-gnu/include")
 	t.Setenv("CGO_LDFLAGS", "")
 	t.Setenv("PKG_CONFIG_PATH", "")
 	stdout, _, _ = runCLI(t, "-C", dir, "-t", "linux/arm64")
 	assert.NotContains(t, stdout, "XC0004")
+	assert.NotContains(t, stdout, "XC3003")
 }
 
 func TestXC0005CgoUnpinned(t *testing.T) {
