@@ -81,6 +81,8 @@ type Options struct {
 	Color   bool // text: ANSI colours
 	Verbose bool // text: show info findings' details, env lines
 	Quiet   bool // text: only findings, no header or table
+	// ShowSuppressed: text also lists suppressed findings, marked so.
+	ShowSuppressed bool
 }
 
 // Formats lists the output formats.

@@ -75,14 +75,14 @@ func (t *Text) Render(w io.Writer, r *Report) error {
 	ew := &errWriter{w: w}
 	p := newPalette(t.Color)
 
+	// The header ends with a blank line; findings get one after them.
 	wrote := false
 	if !t.Quiet {
 		t.header(ew, r)
-		wrote = true
 	}
 	for i := range r.Findings {
 		f := &r.Findings[i]
-		if f.Suppressed {
+		if f.Suppressed && !t.ShowSuppressed {
 			continue
 		}
 		t.finding(ew, p, f)
@@ -174,6 +174,9 @@ func (t *Text) finding(w io.Writer, p palette, f *finding.Finding) {
 	b.WriteString(p.severity(f.Severity).Sprint(f.Severity.String()))
 	b.WriteString(" ")
 	b.WriteString(f.Rule.ID)
+	if f.Suppressed {
+		b.WriteString(" (suppressed)")
+	}
 	if len(f.Targets) > 0 {
 		b.WriteString(" [" + findingTargets(f) + "]")
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/xcheck-dev/xcheck/buildenv"
 	"github.com/xcheck-dev/xcheck/finding"
 	"github.com/xcheck-dev/xcheck/matrix"
+	"github.com/xcheck-dev/xcheck/suppress"
 )
 
 var all = sync.OnceValue(func() []*finding.Rule {
@@ -21,6 +22,7 @@ var all = sync.OnceValue(func() []*finding.Rule {
 	rs = append(rs, analyzers.Rules...)
 	rs = append(rs, buildenv.Rules...)
 	rs = append(rs, matrix.Rules...)
+	rs = append(rs, suppress.Rules...)
 	slices.SortFunc(rs, func(a, b *finding.Rule) int { return strings.Compare(a.ID, b.ID) })
 	return rs
 })

@@ -23,6 +23,7 @@ import (
 	"github.com/xcheck-dev/xcheck/matrix"
 	"github.com/xcheck-dev/xcheck/report"
 	"github.com/xcheck-dev/xcheck/rules"
+	"github.com/xcheck-dev/xcheck/suppress"
 )
 
 // checkFlags are the flags of `xcheck check`.
@@ -39,6 +40,7 @@ type checkFlags struct {
 	noColor  bool
 	quiet    bool
 	verbose  bool
+	showSupp bool
 }
 
 // session is what every subcommand that talks to the toolchain needs.
@@ -126,6 +128,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.BoolVar(&f.noColor, "no-color", false, "no colours in text output (also NO_COLOR)")
 	fs.BoolVar(&f.quiet, "q", false, "quiet: only findings, no summary table")
 	fs.BoolVar(&f.verbose, "v", false, "verbose: more detail")
+	fs.BoolVar(&f.showSupp, "show-suppressed", false, "also list findings suppressed by //xcheck:ignore in text output")
 	fs.Usage = func() { printDefaults(stdout, fs, "xcheck [check] [flags] [packages]") }
 	pkgs, err := parseFlags(fs, args)
 	if err != nil {
@@ -150,7 +153,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return exitcode.UsageError(err)
 		}
 	}
-	ropt := report.Options{Color: useColor(stdout, f.noColor), Quiet: f.quiet, Verbose: f.verbose}
+	ropt := report.Options{Color: useColor(stdout, f.noColor), Quiet: f.quiet, Verbose: f.verbose, ShowSuppressed: f.showSupp}
 	stdoutR, err := report.New(f.format, ropt)
 	if err != nil {
 		return exitcode.UsageError(err)
@@ -207,6 +210,12 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if f.verbose && stats != nil {
 		fmt.Fprintf(stderr, "xcheck: loaded %d targets in %s (%d files parsed, %d parse-cache hits)\n",
 			len(stats.Targets), stats.Wall.Round(time.Millisecond), stats.ParsedFiles, stats.CacheHits)
+	}
+	// //xcheck:ignore directives of the module's own files.
+	if ds, problems, err := suppress.Scan(mod.Root); err == nil {
+		all = suppress.Apply(all, ds, problems, pl.names())
+	} else if f.verbose {
+		fmt.Fprintf(stderr, "xcheck: reading //xcheck: directives: %v\n", err)
 	}
 	rep.Findings = finding.Merge(all)
 	rep.Finalize()
