@@ -60,14 +60,17 @@ type Build struct {
 
 // ResolveBuild asks the go command, with t's environment, how it would build
 // t. For targets that are not ports it asks nothing.
-func ResolveBuild(ctx context.Context, g *gocmd.Go, tc *Toolchain, ports *Ports, t Target, mode CgoMode) (*Build, error) {
+//
+// extra is added to the target's environment (a per-target CC=... from the
+// configuration file).
+func ResolveBuild(ctx context.Context, g *gocmd.Go, tc *Toolchain, ports *Ports, t Target, mode CgoMode, extra ...string) (*Build, error) {
 	b := &Build{Target: t, Native: t.GOOS == tc.GOHOSTOS && t.GOARCH == tc.GOHOSTARCH}
 	p, ok := ports.Lookup(t.GOOS, t.GOARCH)
 	if !ok {
 		return b, nil
 	}
 	b.Port = &p
-	env := t.Env()
+	env := append(t.Env(), extra...)
 	switch mode {
 	case CgoOn:
 		env = append(env, "CGO_ENABLED=1")

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/xcheck-dev/xcheck/abi/cc"
 	"github.com/xcheck-dev/xcheck/buildenv"
+	"github.com/xcheck-dev/xcheck/config"
 	"github.com/xcheck-dev/xcheck/finding"
 	"github.com/xcheck-dev/xcheck/internal/exitcode"
 	"github.com/xcheck-dev/xcheck/internal/gocmd"
@@ -41,6 +43,7 @@ type checkFlags struct {
 	quiet    bool
 	verbose  bool
 	showSupp bool
+	config   string
 }
 
 // session is what every subcommand that talks to the toolchain needs.
@@ -129,6 +132,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.BoolVar(&f.quiet, "q", false, "quiet: only findings, no summary table")
 	fs.BoolVar(&f.verbose, "v", false, "verbose: more detail")
 	fs.BoolVar(&f.showSupp, "show-suppressed", false, "also list findings suppressed by //xcheck:ignore in text output")
+	fs.StringVar(&f.config, "config", "", "configuration `file` (default: .xcheck.yaml in the directory or a parent, up to the module root)")
 	fs.Usage = func() { printDefaults(stdout, fs, "xcheck [check] [flags] [packages]") }
 	pkgs, err := parseFlags(fs, args)
 	if err != nil {
@@ -167,11 +171,29 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return exitcode.UsageError(err)
 	}
 
-	pl, err := newPlan(ctx, f.dir, f.targets, variants, mode)
+	set := map[string]bool{}
+	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
+	pl, err := newPlan(ctx, planOptions{
+		dir: f.dir, specs: f.targets, variants: variants, mode: mode, modeSet: set["cgo"], configFile: f.config,
+	})
 	if err != nil {
 		return err
 	}
 	s, mod := pl.s, pl.mod
+	// The configuration file fills in what the flags did not say.
+	if c := pl.cfg; c != nil {
+		if !set["fail-on"] && c.FailOn != "" {
+			failOn, _ = finding.ParseFailOn(c.FailOn)
+		}
+		if !set["tags"] && len(c.Tags) > 0 {
+			f.tags = strings.Join(c.Tags, ",")
+		}
+		for k, v := range c.MinOS {
+			if _, ok := pol.MinOS[k]; !ok {
+				_ = pol.ParseMinOS(k + "=" + v)
+			}
+		}
+	}
 	all := pl.envFindings(ctx)
 	rep := &report.Report{
 		Tool:      report.Tool{Name: "xcheck", Version: Version()},
@@ -211,6 +233,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintf(stderr, "xcheck: loaded %d targets in %s (%d files parsed, %d parse-cache hits)\n",
 			len(stats.Targets), stats.Wall.Round(time.Millisecond), stats.ParsedFiles, stats.CacheHits)
 	}
+	all = pl.cfg.Apply(all)
 	// //xcheck:ignore directives of the module's own files.
 	if ds, problems, err := suppress.Scan(mod.Root); err == nil {
 		all = suppress.Apply(all, ds, problems, pl.names())
@@ -289,40 +312,91 @@ type plan struct {
 	s      *session
 	mod    *buildenv.Module
 	gopath bool // GO111MODULE=off hides mod
+	cfg    *config.Config
 	builds []*matrix.Build
 	prober cc.Prober
 }
 
-// newPlan opens the session for dir, finds the module, expands the target
-// specs (first-class when there are none) and resolves every build.
-func newPlan(ctx context.Context, dir string, specs []string, variants map[string]string, mode matrix.CgoMode) (*plan, error) {
-	s, err := openSession(ctx, dir)
+// planOptions are the settings of check and env that shape the plan.
+type planOptions struct {
+	dir        string
+	specs      []string // --target; the config file's targets when empty
+	variants   map[string]string
+	mode       matrix.CgoMode
+	modeSet    bool   // --cgo was given: it wins over the config file
+	configFile string // --config
+}
+
+// newPlan opens the session for dir, finds the module and its
+// configuration, expands the target specs (the flags', else the config
+// file's, else first-class) and resolves every build.
+func newPlan(ctx context.Context, o planOptions) (*plan, error) {
+	s, err := openSession(ctx, o.dir)
 	if err != nil {
 		return nil, err
 	}
-	mod, gopath, err := s.module(dir)
+	mod, gopath, err := s.module(o.dir)
 	if err != nil {
 		return nil, err
+	}
+	pl := &plan{s: s, mod: mod, gopath: gopath}
+	cfgPath := o.configFile
+	if cfgPath == "" {
+		cfgPath = config.Find(cmp.Or(o.dir, "."), mod.Root)
+	}
+	if cfgPath != "" {
+		if pl.cfg, err = config.Load(cfgPath); err != nil {
+			return nil, exitcode.UsageError(err)
+		}
+	}
+	specs := o.specs
+	if len(specs) == 0 && pl.cfg != nil {
+		specs = pl.cfg.TargetSpecs()
 	}
 	if len(specs) == 0 {
 		specs = []string{"first-class"}
 	}
 	targets, err := matrix.Expand(specs, s.ports)
 	if err != nil {
+		if pl.cfg != nil && len(o.specs) == 0 {
+			err = fmt.Errorf("%s: %w", pl.cfg.Path, err)
+		}
 		return nil, exitcode.UsageError(err)
 	}
 	for i := range targets {
 		if targets[i].Variant == "" {
 			if vv := matrix.VariantFor(targets[i].GOARCH); vv != nil {
-				targets[i].Variant = variants[vv.Name]
+				targets[i].Variant = o.variants[vv.Name]
 			}
 		}
 	}
-	builds, err := resolveBuilds(ctx, s, targets, mode)
+	mode := o.mode
+	if !o.modeSet && pl.cfg != nil && pl.cfg.Cgo != "" {
+		mode, _ = matrix.ParseCgoMode(pl.cfg.Cgo)
+	}
+	var settings map[string]config.Target
+	if pl.cfg != nil {
+		settings = pl.cfg.TargetSettings()
+	}
+	pl.builds, err = resolveBuilds(ctx, s, targets, func(t matrix.Target) (matrix.CgoMode, []string) {
+		ts, ok := settings[t.String()]
+		if !ok {
+			return mode, nil
+		}
+		m := mode
+		if ts.Cgo != "" && !o.modeSet {
+			m, _ = matrix.ParseCgoMode(ts.Cgo)
+		}
+		var extra []string
+		if ts.CC != "" {
+			extra = append(extra, "CC="+ts.CC)
+		}
+		return m, extra
+	})
 	if err != nil {
 		return nil, exitcode.FailureError(err)
 	}
-	return &plan{s: s, mod: mod, gopath: gopath, builds: builds}, nil
+	return pl, nil
 }
 
 // names returns the canonical names of the plan's targets.
@@ -352,8 +426,9 @@ func (pl *plan) envFindings(ctx context.Context) []finding.Finding {
 	return all
 }
 
-// resolveBuilds asks the go command, concurrently, how each target builds.
-func resolveBuilds(ctx context.Context, s *session, targets []matrix.Target, mode matrix.CgoMode) ([]*matrix.Build, error) {
+// resolveBuilds asks the go command, concurrently, how each target builds;
+// settings gives each target's cgo mode and extra environment.
+func resolveBuilds(ctx context.Context, s *session, targets []matrix.Target, settings func(matrix.Target) (matrix.CgoMode, []string)) ([]*matrix.Build, error) {
 	builds := make([]*matrix.Build, len(targets))
 	errs := make([]error, len(targets))
 	var wg sync.WaitGroup
@@ -364,7 +439,8 @@ func resolveBuilds(ctx context.Context, s *session, targets []matrix.Target, mod
 			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			builds[i], errs[i] = matrix.ResolveBuild(ctx, s.g, s.tc, s.ports, t, mode)
+			mode, extra := settings(t)
+			builds[i], errs[i] = matrix.ResolveBuild(ctx, s.g, s.tc, s.ports, t, mode, extra...)
 		}()
 	}
 	wg.Wait()

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -80,6 +81,7 @@ func runEnv(ctx context.Context, args []string, stdout, _ io.Writer) error {
 	cgoFlag := fs.String("cgo", "auto", "cgo for every target: auto, on, off")
 	format := fs.String("format", "text", "text or json")
 	failOnFlag := fs.String("fail-on", "error", "exit 1 when a finding is at or above: error, warning, info, never")
+	cfgFile := fs.String("config", "", "configuration `file` (default: .xcheck.yaml up to the module root)")
 	fs.Usage = func() { printDefaults(stdout, fs, "xcheck env [flags]") }
 	pos, err := parseFlags(fs, args)
 	if err != nil {
@@ -103,7 +105,9 @@ func runEnv(ctx context.Context, args []string, stdout, _ io.Writer) error {
 	if err != nil {
 		return exitcode.UsageError(err)
 	}
-	pl, err := newPlan(ctx, *dir, specs, variants, mode)
+	set := map[string]bool{}
+	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
+	pl, err := newPlan(ctx, planOptions{dir: *dir, specs: specs, variants: variants, mode: mode, modeSet: set["cgo"], configFile: *cfgFile})
 	if err != nil {
 		return err
 	}
