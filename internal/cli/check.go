@@ -44,6 +44,7 @@ type checkFlags struct {
 	verbose  bool
 	showSupp bool
 	config   string
+	shard    string
 }
 
 // session is what every subcommand that talks to the toolchain needs.
@@ -132,6 +133,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.BoolVar(&f.quiet, "q", false, "quiet: only findings, no summary table")
 	fs.BoolVar(&f.verbose, "v", false, "verbose: more detail")
 	fs.BoolVar(&f.showSupp, "show-suppressed", false, "also list findings suppressed by //xcheck:ignore in text output")
+	fs.StringVar(&f.shard, "shard", "", "check only the `I/N`-th share of the targets (for parallel CI jobs; combine their JSON with xcheck merge)")
 	fs.StringVar(&f.config, "config", "", "configuration `file` (default: .xcheck.yaml in the directory or a parent, up to the module root)")
 	fs.Usage = func() { printDefaults(stdout, fs, "xcheck [check] [flags] [packages]") }
 	pkgs, err := parseFlags(fs, args)
@@ -171,10 +173,14 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return exitcode.UsageError(err)
 	}
 
+	sh, err := parseShard(f.shard)
+	if err != nil {
+		return exitcode.UsageError(err)
+	}
 	set := map[string]bool{}
 	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
 	pl, err := newPlan(ctx, planOptions{
-		dir: f.dir, specs: f.targets, variants: variants, mode: mode, modeSet: set["cgo"], configFile: f.config,
+		dir: f.dir, specs: f.targets, variants: variants, mode: mode, modeSet: set["cgo"], configFile: f.config, shard: sh,
 	})
 	if err != nil {
 		return err
@@ -325,6 +331,22 @@ type planOptions struct {
 	mode       matrix.CgoMode
 	modeSet    bool   // --cgo was given: it wins over the config file
 	configFile string // --config
+	shard      shard  // --shard: check only this share of the targets
+}
+
+// shard is --shard i/n: the i-th of n disjoint shares of the targets
+// (every n-th target of the sorted list, starting at the i-th).
+type shard struct{ i, n int }
+
+func parseShard(s string) (shard, error) {
+	if s == "" {
+		return shard{1, 1}, nil
+	}
+	var sh shard
+	if _, err := fmt.Sscanf(s, "%d/%d", &sh.i, &sh.n); err != nil || sh.n < 1 || sh.i < 1 || sh.i > sh.n || fmt.Sprintf("%d/%d", sh.i, sh.n) != s {
+		return shard{}, fmt.Errorf("invalid --shard %q: want I/N with 1 <= I <= N, for example 1/4", s)
+	}
+	return sh, nil
 }
 
 // newPlan opens the session for dir, finds the module and its
@@ -369,6 +391,15 @@ func newPlan(ctx context.Context, o planOptions) (*plan, error) {
 				targets[i].Variant = o.variants[vv.Name]
 			}
 		}
+	}
+	if o.shard.n > 1 {
+		var mine []matrix.Target
+		for i, t := range targets {
+			if i%o.shard.n == o.shard.i-1 {
+				mine = append(mine, t)
+			}
+		}
+		targets = mine
 	}
 	mode := o.mode
 	if !o.modeSet && pl.cfg != nil && pl.cfg.Cgo != "" {

@@ -63,6 +63,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"check", "check packages against targets (the default command)", runCheck},
+		{"merge", "merge the JSON reports of several runs (--shard) into one report", runMerge},
 		{"init", "write a starter .xcheck.yaml (targets from .goreleaser.yaml, else first-class)", runInit},
 		{"env", "show the toolchain and environment each target's build will use, and check it", runEnv},
 		{"targets", "list the port matrix of the Go toolchain in use", runTargets},
