@@ -17,6 +17,9 @@ import (
 	"github.com/xcheck-dev/xcheck/analyzers/graph"
 	"github.com/xcheck-dev/xcheck/analyzers/xc2001"
 	"github.com/xcheck-dev/xcheck/analyzers/xc2002"
+	"github.com/xcheck-dev/xcheck/analyzers/xc2003"
+	"github.com/xcheck-dev/xcheck/analyzers/xc2004"
+	"github.com/xcheck-dev/xcheck/analyzers/xc2005"
 	"github.com/xcheck-dev/xcheck/analyzers/xc3001"
 	"github.com/xcheck-dev/xcheck/analyzers/xc3002"
 	"github.com/xcheck-dev/xcheck/analyzers/xc3006"
@@ -27,6 +30,9 @@ import (
 var Rules = []*finding.Rule{
 	xc2001.Rule,
 	xc2002.Rule,
+	xc2003.Rule,
+	xc2004.Rule,
+	xc2005.Rule,
 	xc3001.Rule,
 	xc3002.Rule,
 	xc3006.Rule,
@@ -34,6 +40,7 @@ var Rules = []*finding.Rule{
 
 // Analyzers lists the go/analysis analyzers the rules use.
 var Analyzers = []*analysis.Analyzer{
+	xc2005.Analyzer,
 	xc3002.Analyzer,
 }
 
@@ -41,6 +48,9 @@ var Analyzers = []*analysis.Analyzer{
 var checks = []func(*graph.Target) []finding.Finding{
 	xc2001.Check,
 	xc2002.Check,
+	xc2003.Check,
+	xc2004.Check,
+	xc2005.Check,
 	xc3001.Check,
 	xc3002.Check,
 	xc3006.Check,

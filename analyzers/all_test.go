@@ -18,7 +18,7 @@ func TestRules(t *testing.T) {
 		assert.False(t, ids[r.ID] || names[r.Name], "%s registered twice", r.ID)
 		ids[r.ID], names[r.Name] = true, true
 	}
-	assert.Equal(t, []string{"XC2001", "XC2002", "XC3001", "XC3002", "XC3006"}, func() []string {
+	assert.Equal(t, []string{"XC2001", "XC2002", "XC2003", "XC2004", "XC2005", "XC3001", "XC3002", "XC3006"}, func() []string {
 		var out []string
 		for _, r := range analyzers.Rules {
 			out = append(out, r.ID)
