@@ -13,6 +13,14 @@
 // directory, and follows symbolic links with [Resolve] so that nothing is
 // ever read from outside the sysroot.
 //
+// On top of the facts: [Discover] finds a target's sysroot the way its
+// build would (--sysroot, the cgo flags, the C compiler, the Debian cross
+// and multiarch layouts) and says how; [Policies] holds the declared
+// floors (--glibc, --libc, --kernel, global or per target) and checks
+// them against the per-architecture glibc baselines; [Check] applies the
+// XC4xxx rules ([Rules]) to one target; [Sysroot.Rows] and
+// [Sysroot.JSON] feed `xcheck sysroot`.
+//
 // # Security
 //
 // This package is designed to be safe on untrusted input: a sysroot may be

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/xcheck-dev/xcheck/abi"
 	"github.com/xcheck-dev/xcheck/analyzers"
 	"github.com/xcheck-dev/xcheck/buildenv"
 	"github.com/xcheck-dev/xcheck/finding"
@@ -19,6 +20,7 @@ import (
 
 var all = sync.OnceValue(func() []*finding.Rule {
 	var rs []*finding.Rule
+	rs = append(rs, abi.Rules...)
 	rs = append(rs, analyzers.Rules...)
 	rs = append(rs, buildenv.Rules...)
 	rs = append(rs, matrix.Rules...)

@@ -15,6 +15,7 @@ import (
 
 	"golang.org/x/mod/modfile"
 
+	"github.com/xcheck-dev/xcheck/abi"
 	"github.com/xcheck-dev/xcheck/abi/cc"
 	"github.com/xcheck-dev/xcheck/buildenv"
 	"github.com/xcheck-dev/xcheck/config"
@@ -45,6 +46,10 @@ type checkFlags struct {
 	showSupp bool
 	config   string
 	shard    string
+	sysroots stringList
+	glibc    stringList
+	libc     stringList
+	kernel   stringList
 }
 
 // session is what every subcommand that talks to the toolchain needs.
@@ -133,6 +138,10 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.BoolVar(&f.quiet, "q", false, "quiet: only findings, no summary table")
 	fs.BoolVar(&f.verbose, "v", false, "verbose: more detail")
 	fs.BoolVar(&f.showSupp, "show-suppressed", false, "also list findings suppressed by //xcheck:ignore in text output")
+	fs.Var(&f.sysroots, "sysroot", "the target sysroot: `TARGET=PATH`, or PATH for every target (default: found from CC, the cgo flags and the Debian layouts); repeatable")
+	fs.Var(&f.glibc, "glibc", "oldest glibc the Linux binaries must run on: 2.28, or TARGET=2.28; comma-separated, repeatable")
+	fs.Var(&f.libc, "libc", "the targets' C library: glibc or musl, or TARGET=musl; repeatable")
+	fs.Var(&f.kernel, "kernel", "oldest Linux kernel the binaries must run on: 4.4, or TARGET=4.4; repeatable")
 	fs.StringVar(&f.shard, "shard", "", "check only the `I/N`-th share of the targets (for parallel CI jobs; combine their JSON with xcheck merge)")
 	fs.StringVar(&f.config, "config", "", "configuration `file` (default: .xcheck.yaml in the directory or a parent, up to the module root)")
 	fs.Usage = func() { printDefaults(stdout, fs, "xcheck [check] [flags] [packages]") }
@@ -173,6 +182,21 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return exitcode.UsageError(err)
 	}
 
+	var pols abi.Policies
+	for _, fl := range []struct {
+		name string
+		vals []string
+	}{{"glibc", f.glibc}, {"libc", f.libc}, {"kernel", f.kernel}} {
+		for _, v := range fl.vals {
+			if err := pols.Set(fl.name, v); err != nil {
+				return exitcode.UsageError(err)
+			}
+		}
+	}
+	explicit, err := parseSysroots(f.sysroots)
+	if err != nil {
+		return exitcode.UsageError(err)
+	}
 	sh, err := parseShard(f.shard)
 	if err != nil {
 		return exitcode.UsageError(err)
@@ -200,6 +224,25 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			}
 		}
 	}
+	if c := pl.cfg; c != nil {
+		for _, fl := range []struct{ name, val string }{{"glibc", c.Glibc}, {"libc", c.Libc}, {"kernel", c.Kernel}} {
+			if fl.val != "" && !set[fl.name] {
+				if err := pols.Set(fl.name, fl.val); err != nil {
+					return exitcode.UsageError(fmt.Errorf("%s: %v", c.Path, err))
+				}
+			}
+		}
+		for name, ts := range c.TargetSettings() {
+			if _, ok := explicit[name]; ts.Sysroot != "" && !ok {
+				explicit[name] = ts.Sysroot
+			}
+		}
+	}
+	for _, b := range pl.builds {
+		if err := pols.Validate(b.Target); err != nil {
+			return exitcode.UsageError(err)
+		}
+	}
 	all := pl.envFindings(ctx)
 	rep := &report.Report{
 		Tool:      report.Tool{Name: "xcheck", Version: Version()},
@@ -210,7 +253,22 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	for _, b := range pl.builds {
 		all = append(all, matrix.Check(b, s.tc, s.ports, pol, mod.Go)...)
-		rep.Targets = append(rep.Targets, targetResult(b))
+		tr := targetResult(b)
+		// The target's sysroot and C library (XC4xxx).
+		if b.Port != nil && b.Target.GOOS == "linux" {
+			env := s.g.Environ(b.ExtraEnv...)
+			d, sr, err := abi.LoadSysroot(ctx, &pl.prober, b, env, explicit)
+			var ccInfo *cc.Info
+			if b.CgoEnabled {
+				ccInfo = pl.prober.Probe(ctx, b.CC, env)
+			}
+			all = append(all, abi.Check(ctx, abi.CheckInput{
+				Build: b, Discovery: d, Sysroot: sr, Err: err,
+				Policy: pols.For(b.Target), GoVersion: s.tc.GoVersion, CC: ccInfo,
+			})...)
+			tr.Sysroot = d.Root
+		}
+		rep.Targets = append(rep.Targets, tr)
 	}
 
 	// The source checks: one load per target, type-checked for it.
@@ -503,6 +561,29 @@ func parseVariants(vs []string) (map[string]string, error) {
 			return nil, fmt.Errorf("invalid --variant: %v", err)
 		}
 		m[k] = c
+	}
+	return m, nil
+}
+
+// parseSysroots reads --sysroot values: TARGET=PATH, or PATH for every
+// target (the key "").
+func parseSysroots(vals []string) (map[string]string, error) {
+	m := map[string]string{}
+	for _, v := range vals {
+		k, p, ok := strings.Cut(v, "=")
+		if !ok {
+			k, p = "", v
+		} else {
+			t, err := matrix.Parse(k)
+			if err != nil {
+				return nil, fmt.Errorf("invalid --sysroot %q: %v", v, err)
+			}
+			k = t.String()
+		}
+		if p == "" {
+			return nil, fmt.Errorf("invalid --sysroot %q: empty path", v)
+		}
+		m[k] = p
 	}
 	return m, nil
 }

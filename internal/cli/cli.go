@@ -66,6 +66,7 @@ func commands() []command {
 		{"merge", "merge the JSON reports of several runs (--shard) into one report", runMerge},
 		{"init", "write a starter .xcheck.yaml (targets from .goreleaser.yaml, else first-class)", runInit},
 		{"env", "show the toolchain and environment each target's build will use, and check it", runEnv},
+		{"sysroot", "show what a target sysroot provides; with --target, check it", runSysroot},
 		{"targets", "list the port matrix of the Go toolchain in use", runTargets},
 		{"rules", "list every rule", runRules},
 		{"explain", "show the documentation of a rule: xcheck explain XC1001", runExplain},
