@@ -41,6 +41,10 @@ type Config struct {
 	Concurrency int
 	// Cache is the parse cache; a new one per Load if nil.
 	Cache *Cache
+	// Extra, if set, runs after the rules on each loaded target, for
+	// checks that need the loaded graph and more than it holds (the cgo
+	// needs against the target's sysroot). It may run concurrently.
+	Extra func(g *graph.Target) []finding.Finding
 }
 
 // DefaultConcurrency is the number of targets loaded at once by default:
@@ -113,6 +117,9 @@ func Load(ctx context.Context, cfg Config, builds []*matrix.Build, patterns []st
 	stats, err := load(ctx, cfg, builds, patterns, func(i int, g *graph.Target, ts *TargetStats) {
 		t0 := time.Now()
 		fs := analyzers.Run(g)
+		if cfg.Extra != nil {
+			fs = append(fs, cfg.Extra(g)...)
+		}
 		ts.Analyze = time.Since(t0)
 		ts.Findings = len(fs)
 		mu.Lock()

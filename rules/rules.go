@@ -13,6 +13,7 @@ import (
 	"github.com/xcheck-dev/xcheck/abi"
 	"github.com/xcheck-dev/xcheck/analyzers"
 	"github.com/xcheck-dev/xcheck/buildenv"
+	"github.com/xcheck-dev/xcheck/cgoneeds"
 	"github.com/xcheck-dev/xcheck/finding"
 	"github.com/xcheck-dev/xcheck/matrix"
 	"github.com/xcheck-dev/xcheck/suppress"
@@ -23,6 +24,7 @@ var all = sync.OnceValue(func() []*finding.Rule {
 	rs = append(rs, abi.Rules...)
 	rs = append(rs, analyzers.Rules...)
 	rs = append(rs, buildenv.Rules...)
+	rs = append(rs, cgoneeds.Rules...)
 	rs = append(rs, matrix.Rules...)
 	rs = append(rs, suppress.Rules...)
 	slices.SortFunc(rs, func(a, b *finding.Rule) int { return strings.Compare(a.ID, b.ID) })

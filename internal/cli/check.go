@@ -17,7 +17,9 @@ import (
 
 	"github.com/xcheck-dev/xcheck/abi"
 	"github.com/xcheck-dev/xcheck/abi/cc"
+	"github.com/xcheck-dev/xcheck/analyzers/graph"
 	"github.com/xcheck-dev/xcheck/buildenv"
+	"github.com/xcheck-dev/xcheck/cgoneeds"
 	"github.com/xcheck-dev/xcheck/config"
 	"github.com/xcheck-dev/xcheck/finding"
 	"github.com/xcheck-dev/xcheck/internal/exitcode"
@@ -251,6 +253,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Rules:     rules.All(),
 		FailOn:    failOn,
 	}
+	sysroots := map[string]abi.Discovery{}
 	for _, b := range pl.builds {
 		all = append(all, matrix.Check(b, s.tc, s.ports, pol, mod.Go)...)
 		tr := targetResult(b)
@@ -267,6 +270,9 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 				Policy: pols.For(b.Target), GoVersion: s.tc.GoVersion, CC: ccInfo,
 			})...)
 			tr.Sysroot = d.Root
+			if sr != nil {
+				sysroots[tr.Name] = d
+			}
 		}
 		rep.Targets = append(rep.Targets, tr)
 	}
@@ -286,8 +292,21 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	)
 	if blocker := buildenv.Blocking(all); blocker == nil {
 		var src []finding.Finding
+		var cgoCache cgoneeds.Cache
 		src, stats, loadErr = loader.Load(ctx, loader.Config{
 			Dir: f.dir, Root: mod.Root, BaseEnv: s.g.BaseEnv, Tags: tags,
+			// The cgo needs (headers, -l libraries, pkg-config) of
+			// Linux targets, resolved inside their sysroot.
+			Extra: func(g *graph.Target) []finding.Finding {
+				d, ok := sysroots[g.Name]
+				if !ok || g.Build == nil || !g.Build.CgoEnabled {
+					return nil
+				}
+				return cgoneeds.Check(ctx, g, cgoneeds.Config{
+					Sysroot: d.Root, Triple: d.Triple, Cache: &cgoCache,
+					Env: s.g.Environ(g.Build.ExtraEnv...),
+				})
+			},
 		}, pl.builds, pkgs)
 		all = append(all, src...)
 	} else if f.verbose {
