@@ -97,3 +97,21 @@ func dataName(d elf.Data) string {
 	}
 	return d.String()
 }
+
+// ELFIdent returns the ELF machine, class and byte order of goarch's
+// objects, and false for a GOARCH without ELF objects.
+func ELFIdent(goarch string) (elf.Machine, elf.Class, elf.Data, bool) {
+	a, ok := goarchELF[goarch]
+	return a.machine, a.class, a.data, ok
+}
+
+// GOARCHOfELF returns the GOARCH whose objects have this ELF machine, class
+// and byte order, or "".
+func GOARCHOfELF(m elf.Machine, c elf.Class, d elf.Data) string {
+	for name, a := range goarchELF {
+		if a == (elfArch{m, c, d}) {
+			return name
+		}
+	}
+	return ""
+}

@@ -333,7 +333,7 @@ func sysrootFlag(flags string) (string, bool) {
 	if !strings.Contains(flags, "--sysroot") {
 		return "", false
 	}
-	words, err := splitWords(flags)
+	words, err := cc.SplitQuoted(flags)
 	if err != nil {
 		return "", false
 	}
@@ -351,7 +351,7 @@ func sysrootFlag(flags string) (string, bool) {
 
 // isZig reports whether CC runs `zig cc`.
 func isZig(ccValue string) bool {
-	words, err := splitWords(ccValue)
+	words, err := cc.SplitQuoted(ccValue)
 	if err != nil || len(words) == 0 {
 		return false
 	}
@@ -366,7 +366,7 @@ func startFile(out string) string {
 		if !strings.Contains(line, "crt1.o") {
 			continue
 		}
-		words, err := splitWords(line)
+		words, err := cc.SplitQuoted(line)
 		if err != nil {
 			continue
 		}
@@ -476,7 +476,7 @@ func runCC(ctx context.Context, info *cc.Info, env []string, args ...string) (st
 	if info.Path == "" {
 		return "", "", errors.New("no C compiler")
 	}
-	words, err := splitWords(info.CC)
+	words, err := cc.SplitQuoted(info.CC)
 	if err != nil || len(words) == 0 {
 		return "", "", fmt.Errorf("cannot parse CC=%q", info.CC)
 	}
@@ -498,45 +498,6 @@ func runCC(ctx context.Context, info *cc.Info, env []string, args ...string) (st
 		return out.String(), errb.String(), errors.New(msg)
 	}
 	return out.String(), errb.String(), nil
-}
-
-// splitWords splits a list of flags the way the go command splits CC and
-// CGO_*FLAGS (cmd/internal/quoted): on white space, with single or double
-// quotes grouping.
-func splitWords(s string) ([]string, error) {
-	var words []string
-	var cur strings.Builder
-	inWord := false
-	var quote byte
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case quote != 0:
-			if c == quote {
-				quote = 0
-			} else {
-				cur.WriteByte(c)
-			}
-		case c == '\'' || c == '"':
-			quote, inWord = c, true
-		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
-			if inWord {
-				words = append(words, cur.String())
-				cur.Reset()
-				inWord = false
-			}
-		default:
-			cur.WriteByte(c)
-			inWord = true
-		}
-	}
-	if quote != 0 {
-		return nil, fmt.Errorf("unterminated quote in %q", s)
-	}
-	if inWord {
-		words = append(words, cur.String())
-	}
-	return words, nil
 }
 
 // DebianArch returns the Debian architecture name of a Linux target, as

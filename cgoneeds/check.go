@@ -119,7 +119,7 @@ func newChecker(ctx context.Context, t *graph.Target, cfg Config) *checker {
 	}
 	c.comp = c.cache.compiler(ctx, ccValue, c.env, c.plat.GOOS, c.plat.GOARCH)
 	c.predef = PredefinedMacros(c.plat, ccValue)
-	if a, ok := archs[c.plat.GOARCH]; ok && elfGOOS[c.plat.GOOS] {
+	if a, ok := archOf(c.plat.GOARCH); ok && elfGOOS[c.plat.GOOS] {
 		c.want, c.wantELF = a, true
 	}
 	if c.plat.GOARCH == "arm" {

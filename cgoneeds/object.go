@@ -32,20 +32,10 @@ type arch struct {
 	data    elf.Data
 }
 
-var archs = map[string]arch{
-	"386":      {elf.EM_386, elf.ELFCLASS32, elf.ELFDATA2LSB},
-	"amd64":    {elf.EM_X86_64, elf.ELFCLASS64, elf.ELFDATA2LSB},
-	"arm":      {elf.EM_ARM, elf.ELFCLASS32, elf.ELFDATA2LSB},
-	"arm64":    {elf.EM_AARCH64, elf.ELFCLASS64, elf.ELFDATA2LSB},
-	"loong64":  {elf.EM_LOONGARCH, elf.ELFCLASS64, elf.ELFDATA2LSB},
-	"mips":     {elf.EM_MIPS, elf.ELFCLASS32, elf.ELFDATA2MSB},
-	"mipsle":   {elf.EM_MIPS, elf.ELFCLASS32, elf.ELFDATA2LSB},
-	"mips64":   {elf.EM_MIPS, elf.ELFCLASS64, elf.ELFDATA2MSB},
-	"mips64le": {elf.EM_MIPS, elf.ELFCLASS64, elf.ELFDATA2LSB},
-	"ppc64":    {elf.EM_PPC64, elf.ELFCLASS64, elf.ELFDATA2MSB},
-	"ppc64le":  {elf.EM_PPC64, elf.ELFCLASS64, elf.ELFDATA2LSB},
-	"riscv64":  {elf.EM_RISCV, elf.ELFCLASS64, elf.ELFDATA2LSB},
-	"s390x":    {elf.EM_S390, elf.ELFCLASS64, elf.ELFDATA2MSB},
+// archOf returns the ELF identification of goarch's objects (abi's table).
+func archOf(goarch string) (arch, bool) {
+	m, c, d, ok := abi.ELFIdent(goarch)
+	return arch{m, c, d}, ok
 }
 
 // elfGOOS are the systems whose objects and libraries are ELF.
@@ -57,12 +47,7 @@ var elfGOOS = map[string]bool{
 // goarchOf returns the GOARCH whose objects have a's identification, or
 // "".
 func goarchOf(a arch) string {
-	for name, b := range archs {
-		if a == b {
-			return name
-		}
-	}
-	return ""
+	return abi.GOARCHOfELF(a.machine, a.class, a.data)
 }
 
 // describe names an ELF identification the way readelf would, with the

@@ -205,7 +205,7 @@ func (p *Prober) Probe(ctx context.Context, ccValue string, env []string) *Info 
 
 func probe(ctx context.Context, ccValue string, env []string) *Info {
 	info := &Info{CC: ccValue}
-	words, err := splitQuoted(ccValue)
+	words, err := SplitQuoted(ccValue)
 	if err != nil || len(words) == 0 {
 		info.Err = fmt.Errorf("cannot parse CC=%q", ccValue)
 		return info
@@ -271,9 +271,9 @@ func lookPath(file string, env []string) (string, error) {
 	return "", errors.New("not found")
 }
 
-// splitQuoted splits a CC value into words like cmd/internal/quoted: on
+// SplitQuoted splits a CC value (or CGO_*FLAGS) into words like cmd/internal/quoted: on
 // spaces, with single or double quotes grouping.
-func splitQuoted(s string) ([]string, error) {
+func SplitQuoted(s string) ([]string, error) {
 	var words []string
 	var cur strings.Builder
 	inWord := false
@@ -315,7 +315,7 @@ func Run(ctx context.Context, info *Info, env []string, args ...string) (string,
 	if info.Path == "" {
 		return "", errors.New("no C compiler")
 	}
-	words, err := splitQuoted(info.CC)
+	words, err := SplitQuoted(info.CC)
 	if err != nil {
 		return "", err
 	}

@@ -37,10 +37,10 @@ func TestParseTriple(t *testing.T) {
 }
 
 func TestSplitQuoted(t *testing.T) {
-	w, err := splitQuoted(`zig cc -target "aarch64-linux-gnu.2.28" '-O2 x'`)
+	w, err := SplitQuoted(`zig cc -target "aarch64-linux-gnu.2.28" '-O2 x'`)
 	require.NoError(t, err)
 	assert.Equal(t, []string{"zig", "cc", "-target", "aarch64-linux-gnu.2.28", "-O2 x"}, w)
-	_, err = splitQuoted(`gcc "unterminated`)
+	_, err = SplitQuoted(`gcc "unterminated`)
 	assert.Error(t, err)
 }
 
