@@ -115,7 +115,8 @@ var (
 			"`$CC -print-sysroot`, the start files `$CC` links, `$CC -print-file-name=libc.so.6`) and where " +
 			"Debian puts them (`/usr/<triple>` from `libc6-dev-<arch>-cross`, `/usr/lib/<triple>` from " +
 			"multiarch). When there is none the build fails at the first `#include <stdlib.h>` or at the " +
-			"link (\"cannot find crt1.o\", \"cannot find -lc\"), and none of the ABI checks can run.",
+			"link (\"cannot find crt1.o\", \"cannot find -lc\"), and none of the ABI checks can run." +
+			" When no package of the target's build has cgo files (the standard library's `net` and `os/user` count) and the port does not link externally, `go build` never runs the C compiler: xcheck then reports this rule as a warning, since the build breaks only once a dependency adds cgo.",
 		Example: "```\n$ xcheck -t linux/s390x --cgo on ./...\n" +
 			"error XC4008 [linux/s390x] cgo is on but no sysroot with a C library was found\n" +
 			"    fix: apt-get install libc6-dev-s390x-cross (sysroot /usr/s390x-linux-gnu), or name the sysroot with --sysroot linux/s390x=PATH\n```",

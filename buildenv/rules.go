@@ -73,7 +73,8 @@ var (
 		Why: "With CGO_ENABLED=1 the go command runs the C compiler named by CC (or `go env CC`, gcc by " +
 			"default) for every cgo package, runtime/cgo included. When that compiler does not exist the " +
 			"build fails with `exec: \"aarch64-linux-gnu-gcc\": executable file not found in $PATH`; when CC " +
-			"is unset in a cross build, the host gcc is used, which is XC3003.",
+			"is unset in a cross build, the host gcc is used, which is XC3003." +
+			" When no package of the target's build has cgo files (the standard library's `net` and `os/user` count) and the port does not link externally, `go build` never runs the C compiler: xcheck then reports this rule as a warning, since the build breaks only once a dependency adds cgo.",
 		Example: "```\n$ CGO_ENABLED=1 CC=aarch64-linux-gnu-gcc xcheck -t linux/arm64 ./...\nerror XC3004 [linux/arm64] cgo is on but the C compiler \"aarch64-linux-gnu-gcc\" is not installed\n    fix: apt-get install gcc-aarch64-linux-gnu\n```",
 		Fix:     "install the target's C cross compiler and set CC to it, or build with CGO_ENABLED=0",
 	}
@@ -84,7 +85,8 @@ var (
 			"not a target: when CC is the build machine's gcc (CC unset in a cross build with CGO_ENABLED=1) " +
 			"or a cross compiler for another arch or float ABI, the build fails (\"unrecognized command-line " +
 			"option '-marm'\", \"file in wrong format\") or links objects of the wrong ABI. xcheck asks the " +
-			"compiler (`$CC -dumpmachine`) what it targets instead of trusting its name.",
+			"compiler (`$CC -dumpmachine`) what it targets instead of trusting its name." +
+			" When no package of the target's build has cgo files (the standard library's `net` and `os/user` count) and the port does not link externally, `go build` never runs the C compiler: xcheck then reports this rule as a warning, since the build breaks only once a dependency adds cgo.",
 		Example: "```\n$ CGO_ENABLED=1 xcheck -t linux/arm64 ./...\nerror XC3003 [linux/arm64] cgo is on but the C compiler \"gcc\" targets x86_64-linux-gnu (linux/amd64), not linux/arm64\n    fix: set CC=aarch64-linux-gnu-gcc (apt-get install gcc-aarch64-linux-gnu)\n```",
 		Fix:     "set CC to a C compiler for the target, for example CC=aarch64-linux-gnu-gcc for linux/arm64",
 	}

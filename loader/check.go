@@ -285,6 +285,9 @@ func checkPackage(sh *shared, b *matrix.Build, tags []string, sizes types.Sizes,
 	}
 	p.Types, p.TypesInfo = pkg, info
 	p.TypeErrors = dropBrokenImportErrors(terrs, p.Syntax, info, fakes)
+	if len(gp.CgoFiles) > 0 {
+		p.TypeErrors = dropFakeCErrors(p.TypeErrors)
+	}
 	if len(p.Errors) > 0 || len(p.TypeErrors) > 0 {
 		p.IllTyped = true
 	}
@@ -355,6 +358,19 @@ func dropBrokenImportErrors(errs []types.Error, files []*ast.File, info *types.I
 			}
 		}
 		return false
+	})
+}
+
+// dropFakeCErrors drops the type errors of a cgo package that follow from
+// FakeImportC: every C.name has an invalid type there, and go/types
+// reports some uses of values of that type ("cannot convert x (variable
+// with invalid type) to type unsafe.Pointer") that the real build, with
+// cgo's generated Go types, compiles. Such a value can be declared in a
+// cgo file and used in any file of the package, so the whole package is
+// filtered. Real errors in the package remain.
+func dropFakeCErrors(errs []types.Error) []types.Error {
+	return slices.DeleteFunc(errs, func(e types.Error) bool {
+		return strings.Contains(e.Msg, "with invalid type")
 	})
 }
 

@@ -39,9 +39,10 @@ var (
 		ID: "XC1004", Name: "cgo-unsupported", Severity: finding.Warning,
 		Title: "cgo is requested for a port that has no cgo support",
 		Why: "The port's `CgoSupported` is false in `go tool dist list -json` (js/wasm, wasip1/wasm, plan9/*, " +
-			"openbsd/ppc64, linux/ppc64 before Go 1.27). `CGO_ENABLED=1` has no effect there: every file that " +
-			"imports \"C\" is left out of the build, so a package that needs cgo fails with \"build constraints " +
-			"exclude all Go files\" or silently falls back to a pure-Go stub.",
+			"openbsd/ppc64, linux/ppc64 before Go 1.27), yet an explicit `CGO_ENABLED=1` is not ignored: the go command " +
+			"then builds the files that import \"C\" and runtime/cgo, and cgo fails (\"cgo: unknown ptrSize for " +
+			"$GOARCH \\\"wasm\\\"\"). When no package of the build has cgo files the setting has no effect and this is a " +
+			"warning; when one does, the build fails and xcheck reports an error.",
 		Example: "```\n$ xcheck -t js/wasm --cgo on ./...\nwarning XC1004 [js/wasm] cgo is requested (--cgo on) but the port does not support cgo\n```",
 		Fix:     "build this target with CGO_ENABLED=0 and make sure every package it needs has a pure-Go implementation",
 	}

@@ -145,6 +145,19 @@ func topo(t *Target, pkgs []*Package) []*Package {
 // Lookup returns the package with the given import path, or nil.
 func (t *Target) Lookup(path string) *Package { return t.byPath[path] }
 
+// UsesCgo reports whether any package of the graph, standard library
+// included, has cgo files for the target: only then does `go build` run
+// the C compiler (and link runtime/cgo). With CGO_ENABLED=1 and no cgo
+// file in the graph, the build is pure Go.
+func (t *Target) UsesCgo() bool {
+	for _, p := range t.Packages {
+		if len(p.CgoFiles) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // Of returns the graph package of a packages.Package, or nil.
 func (t *Target) Of(p *packages.Package) *Package { return t.byPkg[p] }
 

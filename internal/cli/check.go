@@ -293,11 +293,15 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if blocker := buildenv.Blocking(all); blocker == nil {
 		var src []finding.Finding
 		var cgoCache cgoneeds.Cache
+		// Whether each cgo-on target's build has cgo files: the C
+		// toolchain matters only then.
+		var use cgoUse
 		src, stats, loadErr = loader.Load(ctx, loader.Config{
 			Dir: f.dir, Root: mod.Root, BaseEnv: s.g.BaseEnv, Tags: tags,
 			// The cgo needs (headers, -l libraries, pkg-config) of
 			// Linux targets, resolved inside their sysroot.
 			Extra: func(g *graph.Target) []finding.Finding {
+				use.see(g)
 				d, ok := sysroots[g.Name]
 				if !ok || g.Build == nil || !g.Build.CgoEnabled {
 					return nil
@@ -308,7 +312,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 				})
 			},
 		}, pl.builds, pkgs)
-		all = append(all, src...)
+		all = append(use.adjust(all), src...)
 	} else if f.verbose {
 		fmt.Fprintf(stderr, "xcheck: packages not loaded: %s stops every build (%s)\n", blocker.Rule.ID, blocker.Rule.Name)
 	}

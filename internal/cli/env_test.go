@@ -46,6 +46,15 @@ func simpleModule(t *testing.T, goVersion string) string {
 	})
 }
 
+// cgoModule writes a module whose main package has a cgo file, so that
+// a build with CGO_ENABLED=1 runs the C compiler.
+func cgoModule(t *testing.T, goVersion string) string {
+	return writeModule(t, map[string]string{
+		"go.mod":  "module example.com/m\n\ngo " + goVersion + "\n",
+		"main.go": "package main\n\n// int answer(void) { return 42; }\nimport \"C\"\n\nfunc main() { _ = C.answer() }\n",
+	})
+}
+
 func TestXC0001GOROOTMismatch(t *testing.T) {
 	cleanGoEnv(t)
 	dir := simpleModule(t, "1.22")
@@ -120,7 +129,7 @@ func TestXC0003GOPATHMode(t *testing.T) {
 
 func TestXC0004HostPathsInCrossBuild(t *testing.T) {
 	cleanGoEnv(t)
-	dir := simpleModule(t, "1.22")
+	dir := cgoModule(t, "1.22")
 	t.Setenv("CGO_ENABLED", "1")
 	t.Setenv("CC", "aarch64-linux-gnu-gcc")
 	t.Setenv("CGO_CFLAGS", "-O2 -I/usr/include/libmount -I /usr/include")
@@ -197,7 +206,7 @@ func TestXC0006InconsistentVendoring(t *testing.T) {
 
 func TestXC3003CCWrongTarget(t *testing.T) {
 	cleanGoEnv(t)
-	dir := simpleModule(t, "1.22")
+	dir := cgoModule(t, "1.22")
 	t.Setenv("CGO_ENABLED", "1")
 	stdout, stderr, code := runCLI(t, "-C", dir, "-t", "linux/arm64,linux/amd64")
 	require.Equal(t, exitcode.Findings, code, stderr)
@@ -221,7 +230,7 @@ func TestXC3003CCWrongTarget(t *testing.T) {
 
 func TestXC3004CCMissing(t *testing.T) {
 	cleanGoEnv(t)
-	dir := simpleModule(t, "1.22")
+	dir := cgoModule(t, "1.22")
 	t.Setenv("CGO_ENABLED", "1")
 	t.Setenv("CC", "riscv64-nonexistent-gcc")
 	stdout, stderr, code := runCLI(t, "-C", dir, "-t", "linux/riscv64")
@@ -232,4 +241,27 @@ func TestXC3004CCMissing(t *testing.T) {
 	t.Setenv("CGO_ENABLED", "0")
 	stdout, _, _ = runCLI(t, "-C", dir, "-t", "linux/riscv64")
 	assert.NotContains(t, stdout, "XC3004")
+}
+
+// TestCToolchainPureGo: with cgo on and a broken C compiler, a build
+// whose packages have no cgo file never runs the compiler and succeeds,
+// so XC3004 is a warning that says why; with a cgo file it is an error.
+func TestCToolchainPureGo(t *testing.T) {
+	cleanGoEnv(t)
+	t.Setenv("CGO_ENABLED", "1")
+	t.Setenv("CC", "riscv64-nonexistent-gcc")
+	stdout, stderr, code := runCLI(t, "-C", simpleModule(t, "1.22"), "-t", "linux/riscv64")
+	require.Equal(t, exitcode.OK, code, stderr)
+	assert.Contains(t, stdout, `warning XC3004 [linux/riscv64] cgo is on (CGO_ENABLED=1 in the environment) but the C compiler "riscv64-nonexistent-gcc" is not installed`)
+	assert.Contains(t, stdout, "why: no package of this target's build has cgo files")
+	assert.NotContains(t, stdout, "error XC3004")
+
+	// The standard library's net package has cgo files when cgo is on.
+	dir := writeModule(t, map[string]string{
+		"go.mod":  "module example.com/m\n\ngo 1.22\n",
+		"main.go": "package main\n\nimport \"net\"\n\nfunc main() { _, _ = net.LookupHost(\"example.com\") }\n",
+	})
+	stdout, stderr, code = runCLI(t, "-C", dir, "-t", "linux/riscv64")
+	require.Equal(t, exitcode.Findings, code, stderr)
+	assert.Contains(t, stdout, "error XC3004 [linux/riscv64]")
 }
