@@ -7,11 +7,16 @@
 // The ELF layer is [ReadELF] / [NewELFFacts], a thin wrapper around
 // [debug/elf] that adds what debug/elf does not expose: e_flags, the
 // NT_GNU_ABI_TAG note, the needed versions with the symbols that need them,
-// .ARM.attributes and .MIPS.abiflags. The sysroot layer is [ReadSysroot],
+// .ARM.attributes and .MIPS.abiflags. [ELFFacts.NeededVersions] and
+// [ELFFacts.NeededVersionsAbove] answer "which versions does this file need
+// above a floor, and because of which symbols", comparing version names
+// part by part as numbers ([CompareVersions]). The sysroot layer is [ReadSysroot],
 // which finds the library directories of a Debian cross sysroot
 // (/usr/<triple>), a multiarch root file system or a plain library
 // directory, and follows symbolic links with [Resolve] so that nothing is
-// ever read from outside the sysroot.
+// ever read from outside the sysroot; [Sysroot.LookupLibrary] and
+// [Sysroot.HasFile] find a program's DT_NEEDED libraries and PT_INTERP
+// loader in it the same way.
 //
 // On top of the facts: [Discover] finds a target's sysroot the way its
 // build would (--sysroot, the cgo flags, the C compiler, the Debian cross

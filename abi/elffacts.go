@@ -58,6 +58,11 @@ type ELFFacts struct {
 	Soname  string   // DT_SONAME, "" if none
 	RPath   []string // DT_RPATH
 	RunPath []string // DT_RUNPATH
+	// Dynamic reports whether the file has a dynamic section
+	// (SHT_DYNAMIC); Flags1 is its DT_FLAGS_1 (DF_1_PIE marks a
+	// position-independent executable), 0 if none.
+	Dynamic bool
+	Flags1  elf.DynFlag1
 
 	// Defined is the version definitions (.gnu.version_d), the base
 	// version (the soname, flag VER_FLG_BASE) included.
@@ -566,6 +571,7 @@ func (e *elfFile) dynamic(x *ELFFacts) error {
 	if err := e.checkSize(ds, MaxSectionSize); err != nil {
 		return err
 	}
+	x.Dynamic = true
 	_, longest, err := e.stringTableOf(ds)
 	if err != nil {
 		return err
@@ -590,6 +596,12 @@ func (e *elfFile) dynamic(x *ELFFacts) error {
 		}
 		x.RPath = get(elf.DT_RPATH)
 		x.RunPath = get(elf.DT_RUNPATH)
+		if err == nil {
+			var fl []uint64
+			if fl, err = e.f.DynValue(elf.DT_FLAGS_1); len(fl) > 0 {
+				x.Flags1 = elf.DynFlag1(fl[0])
+			}
+		}
 		if err != nil {
 			return &FormatError{File: e.name, Section: ds.Name, Off: int64(ds.Offset), Msg: "cannot read dynamic section", Err: err}
 		}

@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"os"
+	"slices"
 	"testing"
 )
 
@@ -269,4 +270,151 @@ func TestFuzzSectionELFBase(t *testing.T) {
 	if x.ARM == nil || x.ARM.Attributes == nil || x.ABITag == nil || x.Interp == "" {
 		t.Errorf("facts %+v", x)
 	}
+}
+
+// synthNeedsELF builds a small aarch64 program that needs GLIBC_2.17,
+// GLIBC_2.34 and GLIBC_PRIVATE from libc.so.6: .dynsym holds one
+// undefined symbol per version (and one unversioned), .gnu.version
+// points each at its Elf_Vernaux. verneed and versym, when not nil,
+// replace those two sections (for fuzzing).
+func synthNeedsELF(verneed, versym []byte) []byte {
+	bo := binary.LittleEndian
+	var dynstr bytes.Buffer
+	dynstr.WriteByte(0)
+	str := func(s string) uint32 {
+		off := uint32(dynstr.Len())
+		dynstr.WriteString(s)
+		dynstr.WriteByte(0)
+		return off
+	}
+	libc := str("libc.so.6")
+	vers := []string{"GLIBC_2.17", "GLIBC_2.34", "GLIBC_PRIVATE"}
+	syms := []string{"abort", "pthread_create", "_dl_find_object", "unversioned"}
+	symVer := []uint16{2, 3, 4, 1}
+	verOff := make([]uint32, len(vers))
+	for i, v := range vers {
+		verOff[i] = str(v)
+	}
+	dynsym := make([]byte, elf.Sym64Size*(1+len(syms)))
+	defVersym := make([]byte, 2*(1+len(syms)))
+	for i, s := range syms {
+		e := dynsym[elf.Sym64Size*(i+1):]
+		bo.PutUint32(e, str(s))
+		e[4] = byte(elf.STB_GLOBAL)<<4 | byte(elf.STT_FUNC) // st_shndx 0: undefined
+		bo.PutUint16(defVersym[2*(i+1):], symVer[i])
+	}
+	if versym == nil {
+		versym = defVersym
+	}
+	if verneed == nil {
+		verneed = make([]byte, 16+16*len(vers))
+		bo.PutUint16(verneed[0:], 1)                 // vn_version
+		bo.PutUint16(verneed[2:], uint16(len(vers))) // vn_cnt
+		bo.PutUint32(verneed[4:], libc)              // vn_file
+		bo.PutUint32(verneed[8:], 16)                // vn_aux
+		for i := range vers {
+			a := verneed[16+16*i:]
+			bo.PutUint16(a[6:], uint16(i+2)) // vna_other: the version index
+			bo.PutUint32(a[8:], verOff[i])   // vna_name
+			if i < len(vers)-1 {
+				bo.PutUint32(a[12:], 16) // vna_next
+			}
+		}
+	}
+	dynamic := make([]byte, 32)
+	bo.PutUint64(dynamic[0:], uint64(elf.DT_NEEDED))
+	bo.PutUint64(dynamic[8:], uint64(libc))
+	s := newSynth(elf.ELFCLASS64, bo, elf.EM_AARCH64)
+	s.typ = elf.ET_EXEC
+	s.section(synthSection{name: ".dynsym", typ: elf.SHT_DYNSYM, flags: elf.SHF_ALLOC, data: dynsym, align: 8, link: ".dynstr", entsize: elf.Sym64Size})
+	s.section(synthSection{name: ".dynstr", typ: elf.SHT_STRTAB, flags: elf.SHF_ALLOC, data: dynstr.Bytes(), align: 1})
+	s.section(synthSection{name: ".gnu.version", typ: elf.SHT_GNU_VERSYM, flags: elf.SHF_ALLOC, data: versym, align: 2, link: ".dynsym", entsize: 2})
+	s.section(synthSection{name: ".gnu.version_r", typ: elf.SHT_GNU_VERNEED, flags: elf.SHF_ALLOC, data: verneed, align: 4, link: ".dynstr"})
+	s.section(synthSection{name: ".dynamic", typ: elf.SHT_DYNAMIC, flags: elf.SHF_ALLOC | elf.SHF_WRITE, data: dynamic, align: 8, link: ".dynstr"})
+	s.prog(synthProg{typ: elf.PT_INTERP, data: []byte("/lib/ld-linux-aarch64.so.1\x00"), align: 1})
+	b, _ := s.build()
+	return b
+}
+
+func TestSynthNeedsELF(t *testing.T) {
+	b := synthNeedsELF(nil, nil)
+	x, err := NewELFFacts(bytes.NewReader(b), int64(len(b)), "needs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string][]string{}
+	for _, n := range x.NeededVersions("") {
+		got[n.Library+" "+n.Name] = n.Symbols
+	}
+	want := map[string][]string{
+		"libc.so.6 GLIBC_2.17":    {"abort"},
+		"libc.so.6 GLIBC_2.34":    {"pthread_create"},
+		"libc.so.6 GLIBC_PRIVATE": {"_dl_find_object"},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("needs %v, want %v", got, want)
+	}
+	for k, v := range want {
+		if !slices.Equal(got[k], v) {
+			t.Errorf("%s: symbols %v, want %v", k, got[k], v)
+		}
+	}
+	if above := x.NeededVersionsAbove("GLIBC_", "2.28"); len(above) != 1 || above[0].Name != "GLIBC_2.34" {
+		t.Errorf("above 2.28: %+v", above)
+	}
+}
+
+// FuzzVersionNeeds fuzzes the version-needs walker: the .gnu.version_r
+// and .gnu.version of a small program, so that the bounded verneed walk,
+// debug/elf's version lookup and the attribution of symbols to versions
+// all see hostile input. Whatever parses must be consistent: symbols
+// sorted and unique per version, never more symbols than .dynsym holds,
+// and every version NeededVersionsAbove returns above its floor.
+func FuzzVersionNeeds(f *testing.F) {
+	le := binary.LittleEndian
+	base, err := elf.NewFile(bytes.NewReader(synthNeedsELF(nil, nil)))
+	if err != nil {
+		f.Fatal(err)
+	}
+	vn, _ := base.Section(".gnu.version_r").Data()
+	vs, _ := base.Section(".gnu.version").Data()
+	f.Add(vn, vs)
+	f.Add(vn, []byte{0, 0, 3, 0x80, 0xff, 0xff, 4, 0, 2, 0})         // a hidden index, an index past the needs
+	f.Add(verdefBomb(le, 3), vs)                                     // a verdef-shaped bomb in the needs
+	f.Add(append(vn[:16:16], bytes.Repeat([]byte{0xff}, 64)...), vs) // garbage auxiliaries
+	f.Add(append(slices.Clone(vn[:12]), 1, 0, 0, 0), vs)             // vn_next loops onto itself
+	if b := realSection("/usr/aarch64-linux-gnu/lib/libstdc++.so.6", ".gnu.version_r"); b != nil && len(b) < 4096 {
+		f.Add(b, vs)
+	}
+	f.Fuzz(func(t *testing.T, verneed, versym []byte) {
+		b := synthNeedsELF(verneed, versym)
+		x, err := NewELFFacts(bytes.NewReader(b), int64(len(b)), "fuzz")
+		if err != nil {
+			var fe *FormatError
+			if !errors.As(err, &fe) {
+				t.Fatalf("error is %T, not *FormatError: %v", err, err)
+			}
+			return
+		}
+		total := 0
+		for _, n := range x.NeededVersions("") {
+			if !slices.IsSorted(n.Symbols) || len(slices.Compact(slices.Clone(n.Symbols))) != len(n.Symbols) {
+				t.Fatalf("%s: symbols not sorted and unique: %q", n.Name, n.Symbols)
+			}
+			total += len(n.Symbols)
+			if c := CompareVersions(n.Name, n.Name); c != 0 {
+				t.Fatalf("CompareVersions(%q, itself) = %d", n.Name, c)
+			}
+		}
+		if total > 4 {
+			t.Fatalf("%d symbols attributed, the file has 4", total)
+		}
+		for _, floor := range []string{"2.0", "2.17", "2.28"} {
+			for _, n := range x.NeededVersionsAbove("GLIBC_", floor) {
+				if CompareVersions(n.Name, "GLIBC_"+floor) <= 0 || CompareVersions("GLIBC_"+floor, n.Name) >= 0 {
+					t.Fatalf("%s returned above %s", n.Name, floor)
+				}
+			}
+		}
+	})
 }

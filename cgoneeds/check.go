@@ -38,6 +38,13 @@ type Config struct {
 	Env []string
 	// Cache is shared between targets; nil means a new one per call.
 	Cache *Cache
+	// SysrootFacts is what abi read of Sysroot, if the caller has it;
+	// nil means it is read when needed (for XC4013).
+	SysrootFacts *abi.Sysroot
+	// GlibcFloor is the oldest glibc the binaries must run on ("2.28"),
+	// "" for none: prebuilt shared libraries needing newer GLIBC
+	// versions are XC4013 warnings.
+	GlibcFloor string
 }
 
 // Check reports what the cgo packages of a loaded target need from the C
@@ -84,8 +91,13 @@ type checker struct {
 	wantFloat abi.FloatABI
 
 	predef *Macros
-	out    []finding.Finding
-	seen   map[string]bool
+	// facts is the sysroot as abi reads it, for XC4013; glibcFloor is
+	// Config.GlibcFloor.
+	facts      *abi.Sysroot
+	readFacts  func() *abi.Sysroot // reads facts on first use, if set
+	glibcFloor string
+	out        []finding.Finding
+	seen       map[string]bool
 }
 
 func newChecker(ctx context.Context, t *graph.Target, cfg Config) *checker {
@@ -112,6 +124,17 @@ func newChecker(ctx context.Context, t *graph.Target, cfg Config) *checker {
 		sysroot = "" // not a sysroot: sysroot discovery reports it
 	}
 	c.lay = newLayout(sysroot, triple)
+	c.glibcFloor = cfg.GlibcFloor
+	c.facts = cfg.SysrootFacts
+	if c.facts == nil && sysroot != "" {
+		c.readFacts = func() *abi.Sysroot {
+			s, err := abi.ReadSysrootTriple(sysroot, triple)
+			if err != nil {
+				return nil // sysroot discovery reports it
+			}
+			return s
+		}
+	}
 	c.sysInc, c.sysLib = c.lay.includeDirs(), c.lay.libDirs()
 	ccValue := b.CC
 	if ccValue == "" {
@@ -641,6 +664,7 @@ func (c *checker) libraries(p *graph.Package, lf linkFlags) {
 		r := c.findLib(ref, dirs, 0)
 		switch {
 		case r.found != "":
+			c.versionNeeds(p, ref.from, r.found, dirs)
 			continue
 		case r.fatal != nil:
 			c.libProblem(p, ref.from, fmt.Sprintf("%q", ref.option()), *r.fatal)
@@ -715,6 +739,7 @@ func (c *checker) files(p *graph.Package, lf linkFlags) {
 		j := c.judge(d, fr.path, c.libDirs(lf), 0)
 		switch j.v {
 		case vOK:
+			c.versionNeeds(p, fr.from, fr.path, c.libDirs(lf))
 		case vIncompatible:
 			f := c.newFinding(p, LibraryWrongArch, fr.from, fmt.Sprintf("prebuilt %q is for another architecture: %s", c.display(p, j.file), strings.TrimPrefix(j.msg, "is ")))
 			f.Why = append(f.Why, "the linker fails on it: file in wrong format / incompatible object")

@@ -105,4 +105,4 @@ var PkgConfig = &finding.Rule{
 }
 
 // Rules are the rules of this package, for the rule registry.
-var Rules = []*finding.Rule{MissingHeader, MissingLibrary, LibraryWrongArch, PkgConfig}
+var Rules = []*finding.Rule{MissingHeader, MissingLibrary, LibraryWrongArch, PkgConfig, PrebuiltVersionNeeds}

@@ -15,6 +15,7 @@ import (
 	"github.com/xcheck-dev/xcheck/buildenv"
 	"github.com/xcheck-dev/xcheck/cgoneeds"
 	"github.com/xcheck-dev/xcheck/finding"
+	"github.com/xcheck-dev/xcheck/inspect"
 	"github.com/xcheck-dev/xcheck/matrix"
 	"github.com/xcheck-dev/xcheck/suppress"
 )
@@ -25,6 +26,7 @@ var all = sync.OnceValue(func() []*finding.Rule {
 	rs = append(rs, analyzers.Rules...)
 	rs = append(rs, buildenv.Rules...)
 	rs = append(rs, cgoneeds.Rules...)
+	rs = append(rs, inspect.Rules...)
 	rs = append(rs, matrix.Rules...)
 	rs = append(rs, suppress.Rules...)
 	slices.SortFunc(rs, func(a, b *finding.Rule) int { return strings.Compare(a.ID, b.ID) })

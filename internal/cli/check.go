@@ -254,6 +254,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		FailOn:    failOn,
 	}
 	sysroots := map[string]abi.Discovery{}
+	sysrootFacts := map[string]*abi.Sysroot{}
 	for _, b := range pl.builds {
 		all = append(all, matrix.Check(b, s.tc, s.ports, pol, mod.Go)...)
 		tr := targetResult(b)
@@ -272,6 +273,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			tr.Sysroot = d.Root
 			if sr != nil {
 				sysroots[tr.Name] = d
+				sysrootFacts[tr.Name] = sr
 			}
 		}
 		rep.Targets = append(rep.Targets, tr)
@@ -308,7 +310,9 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 				}
 				return cgoneeds.Check(ctx, g, cgoneeds.Config{
 					Sysroot: d.Root, Triple: d.Triple, Cache: &cgoCache,
-					Env: s.g.Environ(g.Build.ExtraEnv...),
+					Env:          s.g.Environ(g.Build.ExtraEnv...),
+					SysrootFacts: sysrootFacts[g.Name],
+					GlibcFloor:   pols.For(g.Build.Target).Glibc,
 				})
 			},
 		}, pl.builds, pkgs)

@@ -67,6 +67,7 @@ func commands() []command {
 		{"init", "write a starter .xcheck.yaml (targets from .goreleaser.yaml, else first-class)", runInit},
 		{"env", "show the toolchain and environment each target's build will use, and check it", runEnv},
 		{"sysroot", "show what a target sysroot provides; with --target, check it", runSysroot},
+		{"inspect", "audit built binaries, objects and archives against targets and floors (release gate)", runInspect},
 		{"targets", "list the port matrix of the Go toolchain in use", runTargets},
 		{"rules", "list every rule", runRules},
 		{"explain", "show the documentation of a rule: xcheck explain XC1001", runExplain},
@@ -106,6 +107,7 @@ func usage(w io.Writer) {
 Usage:
   xcheck [check] [flags] [packages]   check packages (default ./...) for each target
   xcheck env [-t targets]             the toolchain and environment each target's build uses
+  xcheck inspect [flags] FILE|DIR...  audit built binaries: exit 1 when one would not run on a target
   xcheck targets [--format json]      the port matrix of the Go toolchain in use
   xcheck rules [--format json]        every rule
   xcheck explain RULE                 a rule's documentation
