@@ -21,8 +21,24 @@ const (
 	// largest of these is well under 1 MiB.
 	MaxSectionSize = 64 << 20
 	// maxSectionCount caps the number of section headers a file may
-	// claim through the extended numbering of section header 0.
-	maxSectionCount = 1 << 20
+	// claim through the extended numbering of section header 0. debug/elf
+	// allocates about 250 bytes per section header: measured with Go
+	// 1.26, 2^20 sections in a 4 GiB sparse file cost 500 MiB and 4.5 s,
+	// 2^17 cost 33 MiB and 0.4 s. Objects with more than 131072 sections
+	// (huge C++ translation units built with -ffunction-sections) are
+	// refused.
+	maxSectionCount = 1 << 17
+	// maxSectionHeaderBytes and maxProgHeaderBytes cap the header tables
+	// debug/elf reads in one piece: e_shentsize and e_phentsize may be
+	// larger than the structures (up to 65535), so 65535 entries of 65535
+	// bytes fit a 4 GiB file. No toolchain writes larger entries than the
+	// structures.
+	maxSectionHeaderBytes = maxSectionCount * 64
+	maxProgHeaderBytes    = 0xffff * 56
+	// maxShstrtabSize caps the section name table, which debug/elf reads
+	// whole while opening the file (a 3 GiB one in a sparse file made it
+	// allocate 16 GiB over 5 minutes). glibc's is under 1 KiB.
+	maxShstrtabSize = 16 << 20
 	// maxInterpSize caps PT_INTERP (PATH_MAX).
 	maxInterpSize = 4096
 	// maxStringBytes caps the bytes debug/elf may copy out of a string
@@ -322,6 +338,9 @@ func openELF(r io.ReaderAt, size int64, name string) (*elfFile, error) {
 		if phoff > usize || phnum*phentsize > usize-phoff {
 			return nil, e.errorf("", -1, "program header table (%d entries at offset %#x) extends beyond the end of the file (%d bytes)", phnum, phoff, size)
 		}
+		if phnum*phentsize > maxProgHeaderBytes {
+			return nil, e.errorf("", -1, "program header table of %d entries of %d bytes exceeds the %d-byte limit", phnum, phentsize, maxProgHeaderBytes)
+		}
 	}
 	if shoff != 0 {
 		if shentsize < uint64(shWant) {
@@ -352,13 +371,17 @@ func openELF(r io.ReaderAt, size int64, name string) (*elfFile, error) {
 		if shnum*shentsize > usize-shoff {
 			return nil, e.errorf("", int64(shoff), "section header table (%d entries of %d bytes) extends beyond the end of the file (%d bytes)", shnum, shentsize, size)
 		}
+		if shnum*shentsize > maxSectionHeaderBytes {
+			return nil, e.errorf("", int64(shoff), "section header table of %d entries of %d bytes exceeds the %d-byte limit", shnum, shentsize, maxSectionHeaderBytes)
+		}
 	}
 	e.shoff, e.shent = int64(shoff), int64(shentsize)
 	if shoff != 0 && shnum > 0 {
-		// debug/elf decompresses a compressed section name table while
-		// opening the file, with no bound but the size its compression
-		// header claims: a small zlib bomb would expand into gigabytes.
-		// No toolchain compresses .shstrtab; refuse it.
+		// debug/elf reads the section name table whole while opening the
+		// file, and decompresses a compressed one with no bound but the
+		// size its compression header claims: a small zlib bomb would
+		// expand into gigabytes. No toolchain compresses .shstrtab;
+		// refuse it, and one larger than maxShstrtabSize.
 		if err := e.checkShstrtab(hdr[:hdrSize], shoff, shnum, shentsize); err != nil {
 			return nil, err
 		}
@@ -397,7 +420,8 @@ func openELF(r io.ReaderAt, size int64, name string) (*elfFile, error) {
 	return e, nil
 }
 
-// checkShstrtab refuses a compressed section name table.
+// checkShstrtab refuses a compressed section name table, and one larger
+// than maxShstrtabSize.
 func (e *elfFile) checkShstrtab(hdr []byte, shoff, shnum, shentsize uint64) error {
 	is64 := len(hdr) == 64
 	var ndx uint64
@@ -420,21 +444,28 @@ func (e *elfFile) checkShstrtab(hdr []byte, shoff, shnum, shentsize uint64) erro
 	if ndx == 0 || ndx >= shnum {
 		return nil // no names, or an index debug/elf rejects
 	}
-	off := int64(shoff + ndx*shentsize + 8)
-	var flags uint64
+	// sh_type, sh_flags and sh_size of Elf32_Shdr or Elf64_Shdr.
+	h := int64(shoff + ndx*shentsize)
+	var sh [40]byte
+	n := 24
 	if is64 {
-		if _, err := e.r.ReadAt(b[:8], off); err != nil {
-			return &FormatError{File: e.name, Off: off, Msg: "cannot read the section name table header", Err: err}
-		}
-		flags = e.bo.Uint64(b[:8])
+		n = 40
+	}
+	if _, err := e.r.ReadAt(sh[:n], h); err != nil {
+		return &FormatError{File: e.name, Off: h, Msg: "cannot read the section name table header", Err: err}
+	}
+	typ := elf.SectionType(e.bo.Uint32(sh[4:]))
+	var flags, size uint64
+	if is64 {
+		flags, size = e.bo.Uint64(sh[8:]), e.bo.Uint64(sh[32:])
 	} else {
-		if _, err := e.r.ReadAt(b[:4], off); err != nil {
-			return &FormatError{File: e.name, Off: off, Msg: "cannot read the section name table header", Err: err}
-		}
-		flags = uint64(e.bo.Uint32(b[:4]))
+		flags, size = uint64(e.bo.Uint32(sh[8:])), uint64(e.bo.Uint32(sh[20:]))
 	}
 	if flags&uint64(elf.SHF_COMPRESSED) != 0 {
-		return e.errorf("", off, "compressed section name table (section %d)", ndx)
+		return e.errorf("", h+8, "compressed section name table (section %d)", ndx)
+	}
+	if typ != elf.SHT_NOBITS && size > maxShstrtabSize {
+		return e.errorf("", h, "section name table (section %d) of %d bytes exceeds the %d-byte limit", ndx, size, maxShstrtabSize)
 	}
 	return nil
 }

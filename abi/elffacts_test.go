@@ -114,11 +114,15 @@ func TestNewELFFactsHeaderLimits(t *testing.T) {
 		{"shnum 2^32 via section 0", patch(b64, func(b []byte) {
 			le.PutUint16(b[lay64.shnumOff:], 0)
 			le.PutUint64(b[lay64.shoff+32:], 1<<32)
-		}), "section header 0 claims 4294967296 sections, more than the limit of 1048576"},
+		}), "section header 0 claims 4294967296 sections, more than the limit of 131072"},
 		{"shnum 200000 via section 0", patch(b64, func(b []byte) {
 			le.PutUint16(b[lay64.shnumOff:], 0)
 			le.PutUint64(b[lay64.shoff+32:], 200000)
-		}), "section header table (200000 entries of 64 bytes) extends beyond the end of the file"},
+		}), "section header 0 claims 200000 sections, more than the limit of 131072"},
+		{"shnum 100000 via section 0", patch(b64, func(b []byte) {
+			le.PutUint16(b[lay64.shnumOff:], 0)
+			le.PutUint64(b[lay64.shoff+32:], 100000)
+		}), "section header table (100000 entries of 64 bytes) extends beyond the end of the file"},
 		{"shoff beyond file", patch(b64, func(b []byte) { le.PutUint64(b[lay64.shoffField:], 1<<40) }),
 			"section header table offset 0x10000000000 is beyond the end of the file"},
 		{"4 GiB section (ELF32)", patch(b32, func(b []byte) { be.PutUint32(b[lay32.shdrField(elf.ELFCLASS32, 1, "size"):], 0xFFFFFFFF) }),

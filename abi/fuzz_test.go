@@ -418,3 +418,111 @@ func FuzzVersionNeeds(f *testing.F) {
 		}
 	})
 }
+
+// encodeMIPSABIFlags is the inverse of ParseMIPSABIFlags.
+func encodeMIPSABIFlags(f *MIPSABIFlags, bo binary.ByteOrder) []byte {
+	b := make([]byte, mipsABIFlagsSize)
+	bo.PutUint16(b[0:], f.Version)
+	b[2], b[3], b[4], b[5], b[6], b[7] = f.ISALevel, f.ISARev, f.GPRSize, f.CPR1Size, f.CPR2Size, byte(f.FPABI)
+	bo.PutUint32(b[8:], f.ISAExt)
+	bo.PutUint32(b[12:], f.ASEs)
+	bo.PutUint32(b[16:], f.Flags1)
+	bo.PutUint32(b[20:], f.Flags2)
+	return b
+}
+
+// FuzzMIPSABIFlags fuzzes the .MIPS.abiflags parser: whatever parses
+// encodes back to the first 24 bytes it was read from, and anything
+// shorter is a *ParseError.
+func FuzzMIPSABIFlags(f *testing.F) {
+	soft := make([]byte, mipsABIFlagsSize)
+	soft[2], soft[3], soft[4], soft[7] = 32, 2, 1, byte(MIPSFPSoft)
+	f.Add(soft)
+	f.Add(append(bytes.Repeat([]byte{0xff}, mipsABIFlagsSize), 1, 2, 3))
+	f.Add(soft[:23])
+	for _, file := range []string{"/usr/mipsel-linux-gnu/lib/libc.so.6", "/usr/mips64el-linux-gnuabi64/lib/libc.so.6"} {
+		if b := realSection(file, ".MIPS.abiflags"); b != nil {
+			f.Add(b)
+		}
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		for _, bo := range []binary.ByteOrder{binary.LittleEndian, binary.BigEndian} {
+			fl, err := ParseMIPSABIFlags(data, bo)
+			if err != nil {
+				checkParseError(t, err, len(data))
+				if len(data) >= mipsABIFlagsSize {
+					t.Fatalf("%d bytes refused: %v", len(data), err)
+				}
+				continue
+			}
+			if got := encodeMIPSABIFlags(fl, bo); !bytes.Equal(got, data[:mipsABIFlagsSize]) {
+				t.Fatalf("round trip: % x from % x", got, data[:mipsABIFlagsSize])
+			}
+			if fl.FPABI.String() == "" {
+				t.Fatal("FP ABI without a name")
+			}
+			if want := fl.FPABI != MIPSFPAny && fl.FPABI != MIPSFPSoft && fl.FPABI <= MIPSFP64A; fl.FPABI.Hard() != want {
+				t.Fatalf("%v.Hard() = %v", fl.FPABI, !want)
+			}
+		}
+	})
+}
+
+// FuzzVersionDefs fuzzes the version-definitions walker: .gnu.version_d
+// of a small ARM libc, so that the bounded walk and debug/elf's
+// DynamicVersions see hostile input (FuzzELFSectionContents reaches it
+// only one time in nine). The walk must stay within its budget, every
+// definition must name a string of .dynstr, and MaxDefinedVersion must
+// pick one of the names defined. The walker alone is also run on the
+// raw bytes, in both byte orders and both section kinds.
+func FuzzVersionDefs(f *testing.F) {
+	le := binary.LittleEndian
+	base, err := elf.NewFile(bytes.NewReader(fuzzSectionELF(0, nil)))
+	if err != nil {
+		f.Fatal(err)
+	}
+	vd, _ := base.Section(".gnu.version_d").Data()
+	f.Add(vd)
+	f.Add(verdefBomb(le, 3))
+	f.Add(verdefBomb(binary.BigEndian, 2))
+	f.Add(append(slices.Clone(vd[:16]), 1, 0, 0, 0)) // vd_next loops onto itself
+	if b := realSection("/usr/arm-linux-gnueabihf/lib/libm.so.6", ".gnu.version_d"); b != nil && len(b) < 4096 {
+		f.Add(b)
+	}
+	dynstr, _ := base.Section(".dynstr").Data()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		for _, bo := range []binary.ByteOrder{le, binary.BigEndian} {
+			for _, verdef := range []bool{true, false} {
+				steps, err := walkVersionSection(data, bo, verdef)
+				if err != nil {
+					checkParseError(t, err, len(data))
+					if steps <= maxVersionSteps {
+						t.Fatalf("refused after %d steps: %v", steps, err)
+					}
+				} else if steps > maxVersionSteps {
+					t.Fatalf("%d steps without an error", steps)
+				}
+			}
+		}
+		b := fuzzSectionELF(0, data)
+		x, err := NewELFFacts(bytes.NewReader(b), int64(len(b)), "fuzz")
+		if err != nil {
+			var fe *FormatError
+			if !errors.As(err, &fe) {
+				t.Fatalf("error is %T, not *FormatError: %v", err, err)
+			}
+			return
+		}
+		if len(x.Defined) > maxVersionSteps {
+			t.Fatalf("%d definitions", len(x.Defined))
+		}
+		for _, d := range x.Defined {
+			if d.Name != "" && !bytes.Contains(dynstr, []byte(d.Name)) {
+				t.Fatalf("definition %q is not a string of .dynstr", d.Name)
+			}
+		}
+		if v, ok := x.MaxDefinedVersion("GLIBC_"); ok && !slices.Contains(x.DefinedVersionNames(), v) {
+			t.Fatalf("MaxDefinedVersion %q is not defined", v)
+		}
+	})
+}

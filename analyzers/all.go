@@ -61,7 +61,9 @@ var checks = []func(*graph.Target) []finding.Finding{
 func Run(g *graph.Target) []finding.Finding {
 	var pkgs []*packages.Package
 	for _, p := range g.Packages {
-		if !p.Standard && p.Types != nil && len(p.Syntax) > 0 {
+		// Restored packages have no TypesInfo: what the analyzers
+		// found in them is known to be nothing (see loader.Results).
+		if !p.Standard && p.Types != nil && p.TypesInfo != nil && len(p.Syntax) > 0 {
 			pkgs = append(pkgs, p.Package)
 		}
 	}

@@ -26,6 +26,7 @@ import (
 type Module struct {
 	GoMod     string // absolute path of go.mod
 	Root      string // its directory
+	Path      string // the module path, from the module line
 	Go        *matrix.GoDirective
 	Toolchain string           // the toolchain line ("go1.27.1"), if any
 	ToolPos   finding.Position // its position

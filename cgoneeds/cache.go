@@ -3,7 +3,6 @@ package cgoneeds
 import (
 	"bytes"
 	"context"
-	"errors"
 	"io"
 	"os"
 	"os/exec"
@@ -282,18 +281,12 @@ func lookupEnv(env []string, key string) string {
 	return v
 }
 
-// lookPath finds prog in the PATH of env (not of this process).
+// lookPath finds prog in the PATH of env (not of this process); a
+// program found through a relative PATH entry is an error, as in the go
+// command (see [cc.LookPathIn]).
 func lookPath(prog string, env []string) (string, error) {
 	if strings.Contains(prog, "/") {
 		return exec.LookPath(prog)
 	}
-	for _, dir := range filepath.SplitList(lookupEnv(env, "PATH")) {
-		if dir == "" {
-			dir = "."
-		}
-		if p, err := exec.LookPath(filepath.Join(dir, prog)); err == nil {
-			return p, nil
-		}
-	}
-	return "", errors.New(`"` + prog + `" not found in PATH`)
+	return cc.LookPathIn(prog, lookupEnv(env, "PATH"))
 }

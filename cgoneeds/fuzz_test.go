@@ -168,3 +168,95 @@ func TestReadArchive(t *testing.T) {
 		t.Fatalf("huge member: %+v", o)
 	}
 }
+
+// quoteWord quotes w for splitQuoted: every rune escaped, "" for an
+// empty word.
+func quoteWord(w string) string {
+	if w == "" {
+		return `""`
+	}
+	var b strings.Builder
+	for _, r := range w {
+		b.WriteByte('\\')
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// FuzzSplitQuoted fuzzes the word splitter of #cgo lines and of
+// pkg-config's output (which comes from the .pc files of a sysroot): word
+// starts are increasing offsets inside the input, no word is longer than
+// the input, the same input splits the same way, and quoting the words
+// and splitting again gives them back. The go command's checks of
+// pkg-config arguments run on the words too.
+func FuzzSplitQuoted(f *testing.F) {
+	for _, s := range []string{
+		`-I/usr/include/gtk-3.0 -pthread "-DX=a b" 'q\'' -lgtk-3`,
+		`a\ b "c\"d" '' ""`,
+		`"unclosed`, `trailing\`, "\t\n -L/x\u00a0y", `--static --define-variable=prefix=/usr -- zlib`,
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		words, starts, err := splitQuoted(s)
+		if len(words) != len(starts) {
+			t.Fatalf("%d words, %d starts", len(words), len(starts))
+		}
+		last := -1
+		for i, w := range words {
+			if starts[i] <= last && !(starts[i] == 0 && last == 0) || starts[i] < 0 || starts[i] > len(s) {
+				t.Fatalf("word %d %q starts at %d after %d in %d bytes", i, w, starts[i], last, len(s))
+			}
+			last = starts[i]
+			if len(w) > len(s)*utf8.UTFMax {
+				t.Fatalf("word of %d bytes from %d", len(w), len(s))
+			}
+		}
+		again, _, err2 := splitQuoted(s)
+		if (err == nil) != (err2 == nil) || len(again) != len(words) {
+			t.Fatal("not deterministic")
+		}
+		if err != nil || !utf8.ValidString(s) {
+			return
+		}
+		quoted := make([]string, len(words))
+		var opts, pkgs []Arg
+		for i, w := range words {
+			quoted[i] = quoteWord(w)
+			a := Arg{Value: w, Pos: Pos{Line: 1, Col: starts[i] + 1}}
+			if strings.HasPrefix(w, "--") {
+				opts = append(opts, a)
+			} else {
+				pkgs = append(pkgs, a)
+			}
+		}
+		back, _, err := splitQuoted(strings.Join(quoted, " "))
+		if err != nil {
+			t.Fatalf("quoted words do not split: %v", err)
+		}
+		if len(back) != len(words) {
+			t.Fatalf("round trip: %q, then %q", words, back)
+		}
+		for i := range words {
+			if back[i] != words[i] {
+				t.Fatalf("round trip: %q, then %q", words, back)
+			}
+		}
+		if bad, ok := unsafePkgConfigArg(opts, pkgs); ok {
+			if bad.arg == "" && len(pkgs) == 0 || !strings.Contains(bad.msg, fmt.Sprintf("%q", bad.arg)) {
+				t.Fatalf("bad argument %+v", bad)
+			}
+		} else {
+			for _, a := range opts {
+				if strings.HasPrefix(a.Value, "--log-file") {
+					t.Fatalf("%q allowed", a.Value)
+				}
+			}
+			for _, a := range pkgs {
+				if strings.HasPrefix(a.Value, "-") {
+					t.Fatalf("package %q allowed", a.Value)
+				}
+			}
+		}
+	})
+}

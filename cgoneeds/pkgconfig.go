@@ -3,7 +3,9 @@ package cgoneeds
 import (
 	"fmt"
 	"path/filepath"
+	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/xcheck-dev/xcheck/analyzers/graph"
 	"github.com/xcheck-dev/xcheck/internal/gocmd"
@@ -22,15 +24,27 @@ import (
 // it" from "pkg-config is not set up for the sysroot".
 func (c *checker) pkgConfig(p *graph.Package, l located) []flagArg {
 	var opts []string
-	var pkgs []Arg
+	var optArgs, pkgs []Arg
 	for _, a := range l.d.Args {
 		switch {
 		case a.Value == "--":
 		case strings.HasPrefix(a.Value, "--"):
 			opts = append(opts, a.Value)
+			optArgs = append(optArgs, a)
 		default:
 			pkgs = append(pkgs, a)
 		}
+	}
+	// The arguments come from the module being checked: pkg-config is
+	// never run with what the go command would refuse (--log-file=FILE
+	// would write any file), and the build fails on them.
+	if bad, ok := unsafePkgConfigArg(optArgs, pkgs); ok {
+		from := origin{src: l.src, pos: bad.pos, what: "#cgo pkg-config"}
+		f := c.newFinding(p, PkgConfig, from, bad.msg)
+		f.Why = append(f.Why, "the go command accepts only the pkg-config flags of its allowlist and package names that start with a letter, digit, '.', '_' or '/' (https://go.dev/s/invalidflag); xcheck does not run pkg-config with them either")
+		f.Fix = "remove " + fmt.Sprintf("%q", bad.arg) + " from the #cgo pkg-config line"
+		c.report(f)
+		return nil
 	}
 	prog := "pkg-config"
 	if words := strings.Fields(c.goenv("PKG_CONFIG")); len(words) > 0 {
@@ -47,6 +61,112 @@ func (c *checker) pkgConfig(p *graph.Package, l located) []flagArg {
 		}
 	}
 	return out
+}
+
+// validPkgConfigFlags is the go command's allowlist of pkg-config flags in
+// #cgo pkg-config lines (cmd/go/internal/work/security.go, Go 1.26); each
+// must match a whole argument.
+var validPkgConfigFlags = func() []*regexp.Regexp {
+	var out []*regexp.Regexp
+	for _, s := range []string{
+		`--atleast-pkgconfig-version=\d+\.\d+\.\d+`,
+		`--atleast-version=\d+\.\d+\.\d+`,
+		`--cflags-only-I`,
+		`--cflags`,
+		`--define-prefix`,
+		`--define-variable=[A-Za-z_][A-Za-z0-9_]*=[^@\-]*`,
+		`--digraph`,
+		`--dont-define-prefix`,
+		`--dont-relocate-paths`,
+		`--dump-personality`,
+		`--env-only`,
+		`--errors-to-stdout`,
+		`--exact-version=\d+\.\d+\.\d+`,
+		`--exists`,
+		`--fragment-filter=[A-Za-z_][a-zA-Z0-9_]*`,
+		`--ignore-conflicts`,
+		`--internal-cflags`,
+		`--keep-system-cflags`,
+		`--keep-system-libs`,
+		`--libs-only-l`,
+		`--libs-only-L`,
+		`--libs`,
+		`--list-all`,
+		`--list-package-names`,
+		`--max-version=\d+\.\d+\.\d+`,
+		`--maximum-traverse-depth=[0-9]+`,
+		`--modversion`,
+		`--msvc-syntax`,
+		`--no-cache`,
+		`--no-provides`,
+		`--no-uninstalled`,
+		`--path`,
+		`--personality=(triplet|filename)`,
+		`--prefix-variable=[A-Za-z_][a-zA-Z0-9_]*`,
+		`--print-errors`,
+		`--print-provides`,
+		`--print-requires-private`,
+		`--print-requires`,
+		`--print-variables`,
+		`--pure`,
+		`--shared`,
+		`--short-errors`,
+		`--silence-errors`,
+		`--simulate`,
+		`--static`,
+		`--uninstalled`,
+		`--validate`,
+		`--variable=[A-Za-z_][a-zA-Z0-9_]*`,
+		`--with-path=[^@\-].*`,
+	} {
+		out = append(out, regexp.MustCompile(`^(?:`+s+`)$`))
+	}
+	return out
+}()
+
+// validPkgConfigFlag reports whether the go command accepts flag in a
+// #cgo pkg-config line.
+func validPkgConfigFlag(flag string) bool {
+	for _, re := range validPkgConfigFlags {
+		if re.MatchString(flag) {
+			return true
+		}
+	}
+	return false
+}
+
+// safePkgConfigName is the go command's load.SafeArg: a package name
+// may not start with '-' (or anything else an option could).
+func safePkgConfigName(name string) bool {
+	if name == "" {
+		return false
+	}
+	c := name[0]
+	return '0' <= c && c <= '9' || 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || c == '.' || c == '_' || c == '/' || c >= utf8.RuneSelf
+}
+
+// badPkgConfigArg is an argument of a #cgo pkg-config line the go command
+// refuses.
+type badPkgConfigArg struct {
+	arg, msg string
+	pos      Pos
+}
+
+// unsafePkgConfigArg returns the first flag or package name of a #cgo
+// pkg-config line that the go command refuses, the way it checks them
+// (package names first).
+func unsafePkgConfigArg(opts, pkgs []Arg) (badPkgConfigArg, bool) {
+	for _, a := range pkgs {
+		if !safePkgConfigName(a.Value) {
+			return badPkgConfigArg{a.Value, fmt.Sprintf("invalid pkg-config package name %q: go build refuses it", a.Value), a.Pos}, true
+		}
+	}
+	for _, a := range opts {
+		if !validPkgConfigFlag(a.Value) {
+			return badPkgConfigArg{a.Value, fmt.Sprintf("invalid flag in #cgo pkg-config: %q is not a pkg-config flag go build allows", a.Value), a.Pos}, true
+		}
+	}
+	return badPkgConfigArg{}, false
 }
 
 func (c *checker) pkgConfigOne(p *graph.Package, prog string, opts []string, pkg string, from origin) []string {

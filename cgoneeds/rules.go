@@ -94,7 +94,10 @@ var PkgConfig = &finding.Rule{
 		"and `PKG_CONFIG_SYSROOT_DIR` to the sysroot, to tell a package the sysroot lacks from a " +
 		"pkg-config that is not set up for it. Paths in its answer outside the sysroot, or in another " +
 		"architecture's multiarch directory, are reported; its `-I`, `-L` and `-l` flags are then " +
-		"checked like the preamble's (XC4009, XC4010, XC4011).",
+		"checked like the preamble's (XC4009, XC4010, XC4011). A #cgo pkg-config line with a flag that is not " +
+		"on the go command's allowlist (`--static`, `--define-variable=...`; not `--log-file=FILE`) or a " +
+		"package name that starts with `-` fails the build; xcheck reports it and does not run pkg-config " +
+		"with it, since the line comes from the module being checked.",
 	Example: "```\n$ xcheck -t linux/arm64 --cgo on --sysroot /opt/sysroots/arm64 ./...\n" +
 		"gst/gst.go:3:24: error XC4012 [linux/arm64] pkg-config flags for \"gstreamer-1.0\" point outside the target: \"-I/usr/include/gstreamer-1.0\"\n" +
 		"    why: example.com/demo -> example.com/demo/gst\n" +

@@ -1,8 +1,11 @@
 package config
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -146,15 +149,57 @@ func TestGoreleaserTargets(t *testing.T) {
 	assert.Error(t, err)
 }
 
+// yamlLines counts the lines of data as YAML does: \r\n, \r, \n, NEL
+// (U+0085), LS and PS (U+2028, U+2029) break lines.
+func yamlLines(data []byte) int {
+	s := strings.ReplaceAll(string(data), "\r\n", "\n")
+	n := 1
+	for _, r := range s {
+		switch r {
+		case '\n', '\r', '\u0085', '\u2028', '\u2029':
+			n++
+		}
+	}
+	return n
+}
+
 // FuzzParse: the configuration is read from the checked-out repository.
 func FuzzParse(f *testing.F) {
 	f.Add([]byte("targets: [linux/amd64]\nrules: {disable: [XC1003]}\n"))
 	f.Add([]byte("targets:\n  - target: linux/arm/v7\n    cc: gcc\n"))
 	f.Add([]byte("exclude: ['**/x/**']\nmin-os: {linux: '3.2'}\n"))
+	f.Add([]byte("version: 1\ntargets:\n  - first-class\n  - target: linux/arm/6,softfloat\n    cgo: on\n    sysroot: /opt/s\nrules:\n  severity: {XC2001: warning}\nfail-on: warning\n"))
+	f.Add([]byte("targets: &a [linux/amd64, *a]\n"))
+	f.Add([]byte("targets:\n  - target: 'linux/*'\n    cc: gcc\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c, err := Parse("f.yaml", data)
-		if err == nil {
-			c.Apply([]finding.Finding{finding.New(&finding.Rule{ID: "XC2001"}, "linux/386", finding.Position{File: "a/b.go"}, "m")})
+		if err != nil {
+			// One line naming the file, and a line of it when there is one.
+			var ce *Error
+			if !errors.As(err, &ce) {
+				t.Fatalf("error %T is not a *config.Error: %v", err, err)
+			}
+			lines := yamlLines(data)
+			if ce.File != "f.yaml" || ce.Line < 0 || ce.Line > lines {
+				t.Fatalf("error at %s:%d in %d lines: %v", ce.File, ce.Line, lines, err)
+			}
+			if strings.Contains(ce.Msg, "\n") {
+				t.Fatalf("error of several lines: %q", ce.Msg)
+			}
+			return
+		}
+		again, err := Parse("f.yaml", data)
+		if err != nil || !reflect.DeepEqual(c, again) {
+			t.Fatalf("parsing is not deterministic: %v", err)
+		}
+		for _, tg := range c.Targets {
+			if strings.TrimSpace(tg.Spec) == "" {
+				t.Fatalf("target without a value: %+v", tg)
+			}
+		}
+		fs := c.Apply([]finding.Finding{finding.New(&finding.Rule{ID: "XC2001", Severity: finding.Error}, "linux/386", finding.Position{File: "a/b.go"}, "m")})
+		if len(fs) > 1 {
+			t.Fatalf("Apply made %d findings of one", len(fs))
 		}
 	})
 }

@@ -458,7 +458,7 @@ func (a *Artifact) elfLibc() {
 // readGo reads the Go build info of an executable or library, when the
 // file carries Go's build ID or build info.
 func (a *Artifact) readGo(r io.ReaderAt, size int64, head []byte) {
-	bi, err := readBuildInfo(io.NewSectionReader(r, 0, size))
+	bi, err := readBuildInfo(newBudgetReader(io.NewSectionReader(r, 0, size), buildInfoBudget))
 	if err == nil {
 		a.Go = goInfoOf(bi)
 		a.applyGo()

@@ -24,9 +24,15 @@
 // it is used or allocated: the ELF layer is abi's (see its package
 // documentation), the ar walker ([WalkArchive]) checks every member header
 // against the archive and caps the members and the long-name table, and
-// archives are never read whole. Calls into debug/pe, debug/macho,
-// debug/buildinfo and gore are guarded: a panic becomes an error naming
-// the file. gore reads a whole file into memory and does not bound its
+// archives are never read whole. debug/pe, debug/macho and debug/buildinfo
+// allocate what a file's headers claim, bounded only by its size (and a
+// sparse file can be 4 GiB and take no disk): before they run, the counts
+// and sizes they act on are checked (PE relocations and string table,
+// Mach-O load commands and relocations, the architectures of a universal
+// file), the symbol tables xcheck does not use are hidden from them, and
+// they read through a reader with a byte budget (limits.go, [ErrTooLarge]).
+// Calls into debug/pe, debug/macho, debug/buildinfo and gore are guarded:
+// a panic becomes an error naming the file. gore reads a whole file into memory and does not bound its
 // work, so it is only tried on files of at most [MaxGoreSize] bytes that
 // carry Go's build ID. Directories are walked without following symbolic
 // links to directories, so a link cycle cannot make the walk loop; a link

@@ -63,17 +63,29 @@ var peMachines = map[uint16]struct{ goarch, name string }{
 const maxPEImports = 4096
 
 func (a *Artifact) readPE(r io.ReaderAt, size int64, name string, head []byte) {
+	r, err := guardPE(r, size)
+	if err != nil {
+		a.Err = fmt.Errorf("%s: PE file: %w", name, err)
+		return
+	}
+	if a.readPEHeaders(r, name) {
+		a.readGo(r, size, head)
+	}
+}
+
+// readPEHeaders reads the headers and imports of a PE file, and reports
+// whether it is an executable or DLL (not an object).
+func (a *Artifact) readPEHeaders(r io.ReaderAt, name string) bool {
 	var f *pe.File
 	err := guard("debug/pe", func() error {
 		var err error
-		f, err = pe.NewFile(r)
+		f, err = pe.NewFile(newBudgetReader(r, parseBudget))
 		return err
 	})
 	if err != nil {
-		a.Err = fmt.Errorf("%s: malformed PE file: %v", name, err)
-		return
+		a.Err = fmt.Errorf("%s: malformed PE file: %w", name, err)
+		return false
 	}
-	defer f.Close()
 	info := &PEInfo{Machine: f.Machine, DLL: f.Characteristics&pe.IMAGE_FILE_DLL != 0}
 	switch oh := f.OptionalHeader.(type) {
 	case *pe.OptionalHeader32:
@@ -91,7 +103,7 @@ func (a *Artifact) readPE(r io.ReaderAt, size int64, name string, head []byte) {
 		a.Machine = peMachineName(f.Machine, info)
 		a.GOARCH = peMachines[f.Machine].goarch
 		a.GOOS, a.GOOSFrom = "windows", "format"
-		return
+		return false
 	}
 	_ = guard("debug/pe imports", func() error {
 		syms, err := f.ImportedSymbols()
@@ -115,7 +127,7 @@ func (a *Artifact) readPE(r io.ReaderAt, size int64, name string, head []byte) {
 	} else {
 		a.Kind = "executable"
 	}
-	a.readGo(r, size, head)
+	return true
 }
 
 func peMachineName(m uint16, info *PEInfo) string {
@@ -175,17 +187,29 @@ func machoVersion(v uint32) string {
 }
 
 func (a *Artifact) readMachO(r io.ReaderAt, size int64, name string, head []byte) {
+	r, err := guardMachO(r, size)
+	if err != nil {
+		a.Err = fmt.Errorf("%s: Mach-O file: %w", name, err)
+		return
+	}
+	if a.readMachOHeaders(r, name) {
+		a.readGo(r, size, head)
+	}
+}
+
+// readMachOHeaders reads the load commands of a Mach-O file, and reports
+// whether it is an executable or dynamic library.
+func (a *Artifact) readMachOHeaders(r io.ReaderAt, name string) bool {
 	var f *macho.File
 	err := guard("debug/macho", func() error {
 		var err error
-		f, err = macho.NewFile(r)
+		f, err = macho.NewFile(newBudgetReader(r, parseBudget))
 		return err
 	})
 	if err != nil {
-		a.Err = fmt.Errorf("%s: malformed Mach-O file: %v", name, err)
-		return
+		a.Err = fmt.Errorf("%s: malformed Mach-O file: %w", name, err)
+		return false
 	}
-	defer f.Close()
 	info := &MachOInfo{CPU: f.Cpu, Type: f.Type}
 	goos := "darwin"
 	for _, l := range f.Loads {
@@ -241,9 +265,7 @@ func (a *Artifact) readMachO(r io.ReaderAt, size int64, name string, head []byte
 	default:
 		a.Kind = f.Type.String()
 	}
-	if f.Type == macho.TypeExec || f.Type == macho.TypeDylib {
-		a.readGo(r, size, head)
-	}
+	return f.Type == macho.TypeExec || f.Type == macho.TypeDylib
 }
 
 // maxFatArches caps the architectures of a universal file that are read.
@@ -252,13 +274,16 @@ const maxFatArches = 16
 func (a *Artifact) readFat(r io.ReaderAt, size int64, name string) {
 	a.Kind = "universal binary"
 	var ff *macho.FatFile
-	err := guard("debug/macho", func() error {
-		var err error
-		ff, err = macho.NewFatFile(r)
-		return err
-	})
+	err := checkFatHeader(r)
+	if err == nil {
+		err = guard("debug/macho", func() error {
+			var err error
+			ff, err = macho.NewFatFile(r)
+			return err
+		})
+	}
 	if err != nil {
-		a.Err = fmt.Errorf("%s: not a valid Mach-O universal file (a Java class file?): %v", name, err)
+		a.Err = fmt.Errorf("%s: not a valid Mach-O universal file (a Java class file?): %w", name, err)
 		return
 	}
 	defer ff.Close()

@@ -34,13 +34,17 @@ type node struct {
 	deps []*node         // imports to wait for
 	back map[string]bool // imports (by path) that close an import cycle
 	done chan struct{}
+	rec  *pkgRecord // restore the package from this record (reuse.go)
 }
 
 // check parses and type-checks the graph of roots for b and returns it,
-// with the number of Go files type-checked.
-func check(ctx context.Context, cfg Config, sh *shared, b *matrix.Build, tags []string, roots []*packages.Package) (*graph.Target, int, error) {
+// with the number of Go files type-checked. With r holding a snapshot,
+// the frozen packages are restored from it instead (reuse.go).
+func check(ctx context.Context, cfg Config, sh *shared, b *matrix.Build, tags []string, roots []*packages.Package, r *targetReuse) (*graph.Target, int, error) {
 	var all []*packages.Package
 	packages.Visit(roots, nil, func(p *packages.Package) { all = append(all, p) })
+	name := b.Target.String()
+	cfg.progress(Progress{Target: name, Phase: PhaseChecking, Total: len(all)})
 
 	goroot := findGOROOT(all)
 	root := cfg.Root
@@ -64,12 +68,28 @@ func check(ctx context.Context, cfg Config, sh *shared, b *matrix.Build, tags []
 		nodes[p] = &node{gp: gp, done: make(chan struct{}), back: map[string]bool{}}
 	}
 	findBackEdges(all, nodes)
+	var restored map[string]*types.Package
+	if r != nil && r.snap != nil {
+		var err error
+		if restored, err = r.snap.restoreTypes(sh.cache.FileSet()); err != nil {
+			r.readErr = fmt.Errorf("stored dependencies not usable: %v", err)
+		} else {
+			r.restored = true
+			for p, n := range nodes {
+				if r.frozen[p] {
+					n.rec = r.snap.byID[p.ID]
+				}
+			}
+		}
+	}
 
 	var (
 		wg    sync.WaitGroup
 		mu    sync.Mutex
 		files int
 		perr  error // the first panic
+		// checked counts the packages type-checked, for Config.Progress.
+		checked int
 	)
 	for _, n := range nodes {
 		wg.Add(1)
@@ -85,23 +105,31 @@ func check(ctx context.Context, cfg Config, sh *shared, b *matrix.Build, tags []
 					mu.Unlock()
 				}
 			}()
-			for _, d := range n.deps {
+			var k int
+			if n.rec != nil {
+				restorePackage(sh, n.gp, n.rec, restored, sizes)
+			} else {
+				for _, d := range n.deps {
+					select {
+					case <-d.done:
+					case <-ctx.Done():
+						return
+					}
+				}
 				select {
-				case <-d.done:
+				case sh.cpu <- struct{}{}:
 				case <-ctx.Done():
 					return
 				}
+				defer func() { <-sh.cpu }()
+				k = checkPackage(sh, b, tags, sizes, n, nodes)
 			}
-			select {
-			case sh.cpu <- struct{}{}:
-			case <-ctx.Done():
-				return
-			}
-			defer func() { <-sh.cpu }()
-			k := checkPackage(sh, b, tags, sizes, n, nodes)
 			mu.Lock()
 			files += k
+			checked++
+			c := checked
 			mu.Unlock()
+			cfg.progress(Progress{Target: name, Phase: PhaseChecking, Checked: c, Total: len(all)})
 		}()
 	}
 	wg.Wait()
@@ -211,7 +239,7 @@ func checkPackage(sh *shared, b *matrix.Build, tags []string, sizes types.Sizes,
 			p.IllTyped = true
 			continue
 		}
-		if len(dep.Syntax) == 0 && len(dep.Errors) > 0 {
+		if !nodes[dep].hasSyntax() && len(dep.Errors) > 0 {
 			gp.BrokenImports = append(gp.BrokenImports, path)
 			fakes[dep.Types] = true
 		}

@@ -66,6 +66,20 @@
 //     analyzers over the packages outside the standard library (with
 //     golang.org/x/tools/go/analysis/checker), then the graph checks.
 //
+// # Reusing the dependencies
+//
+// With Config.Results (the CLI passes its result cache), Load stores per
+// target a snapshot of the frozen packages of the graph (those in GOROOT
+// or the module cache, importing only frozen packages): what the type
+// checker concluded about each, and the export data of those the module's
+// packages import. A later Load whose frozen packages are the same
+// restores them from the snapshot (graph.Package.Restored) and
+// type-checks only the live ones, the module's own. A snapshot is stored
+// only when the rules find the same on the restored graph as on the full
+// one, and a rule that needs more of a restored package calls
+// graph.Target.NeedFull: the target is then loaded again in full. See
+// reuse.go and docs/cache.md.
+//
 // # cgo without a C compiler
 //
 // The C compiler is never run. A target with CGO_ENABLED=1 whose CC does

@@ -45,6 +45,64 @@ type Config struct {
 	// checks that need the loaded graph and more than it holds (the cgo
 	// needs against the target's sysroot). It may run concurrently.
 	Extra func(g *graph.Target) []finding.Finding
+	// Focus, if not empty, narrows the check to what a change touches
+	// (xcheck's file-argument mode): of the packages the patterns match,
+	// only those whose import path is in Focus and those importing one of
+	// them, directly or not, are type-checked and analyzed, with their
+	// dependencies. A Focus path that names no package (a deleted one)
+	// still selects its importers. TargetStats.Focused lists the packages
+	// kept; a target where none is kept is skipped without an error.
+	Focus []string
+	// Progress, if set, is told as each target is listed, type-checked
+	// package by package, analyzed and done, for a progress display. It
+	// is called concurrently and must return quickly.
+	Progress func(Progress)
+	// Results, if set, keeps for each target what a later Load can reuse
+	// of the dependencies outside the module (their types, and that the
+	// rules find nothing that needs more of them), so that the later Load
+	// type-checks only the module's packages when the dependencies did
+	// not change (see reuse.go). ResultsKey must identify everything
+	// else the findings depend on: the rules' code (the xcheck build) and
+	// what Extra reads. With Results set, Extra may run twice on a
+	// target's graphs (the full one, then the one a later Load would
+	// restore, to compare them): it must be repeatable. LoadTargets
+	// ignores Results.
+	Results    Results
+	ResultsKey string
+}
+
+// Progress is one step of one target's load, for Config.Progress.
+type Progress struct {
+	Target string // canonical target name
+	Phase  Phase
+	// Checked is the number of packages type-checked so far, Total the
+	// number of packages in the target's import graph (standard library
+	// included); both are zero while listing.
+	Checked, Total int
+}
+
+// Phase is where a target's load is.
+type Phase int
+
+const (
+	PhaseListing   Phase = iota // go list is running
+	PhaseChecking               // parsing and type checking
+	PhaseAnalyzing              // the rules
+	PhaseDone                   // finished (or failed)
+)
+
+func (p Phase) String() string {
+	switch p {
+	case PhaseListing:
+		return "listing"
+	case PhaseChecking:
+		return "checking"
+	case PhaseAnalyzing:
+		return "analyzing"
+	case PhaseDone:
+		return "done"
+	}
+	return fmt.Sprintf("Phase(%d)", int(p))
 }
 
 // DefaultConcurrency is the number of targets loaded at once by default:
@@ -75,6 +133,18 @@ type TargetStats struct {
 	Check    time.Duration // parsing and type checking (wall time)
 	Analyze  time.Duration // the rules
 	Err      error         // the go command failed for this target
+	// Reused counts the packages whose types and findings came from
+	// Config.Results instead of the type checker.
+	Reused int
+	// Focused are the import paths of the root packages checked, with
+	// Config.Focus; nil without it.
+	Focused []string
+	// ReuseErr says why what Config.Results held for the target could
+	// not be used (a corrupt entry), or why nothing could be stored for
+	// it (the rules report on its dependencies, the cache is read-only).
+	ReuseErr error
+
+	reuse *targetReuse
 }
 
 // Error reports the targets for which the go command could not list the
@@ -114,17 +184,31 @@ func Load(ctx context.Context, cfg Config, builds []*matrix.Build, patterns []st
 		mu  sync.Mutex
 		all []finding.Finding
 	)
-	stats, err := load(ctx, cfg, builds, patterns, func(i int, g *graph.Target, ts *TargetStats) {
+	stats, err := load(ctx, cfg, builds, patterns, func(i int, g *graph.Target, ts *TargetStats) bool {
 		t0 := time.Now()
 		fs := analyzers.Run(g)
 		if cfg.Extra != nil {
 			fs = append(fs, cfg.Extra(g)...)
+		}
+		if r := ts.reuse; r != nil {
+			if r.restored && g.NeedsFull() != "" {
+				return false
+			}
+			ts.ReuseErr = r.readErr
+			if !r.restored {
+				if err := r.store(cfg, g, fs); err != nil {
+					ts.ReuseErr = errors.Join(ts.ReuseErr, fmt.Errorf("dependencies not stored for reuse: %v", err))
+				}
+			}
+			// It points to the target's packages: let them go.
+			ts.reuse = nil
 		}
 		ts.Analyze = time.Since(t0)
 		ts.Findings = len(fs)
 		mu.Lock()
 		all = append(all, fs...)
 		mu.Unlock()
+		return true
 	})
 	finding.Sort(all)
 	return all, stats, err
@@ -135,13 +219,18 @@ func Load(ctx context.Context, cfg Config, builds []*matrix.Build, patterns []st
 // of builds. analyzers.Run(g) gives a graph's findings.
 func LoadTargets(ctx context.Context, cfg Config, builds []*matrix.Build, patterns []string) ([]*graph.Target, *Stats, error) {
 	out := make([]*graph.Target, len(builds))
-	stats, err := load(ctx, cfg, builds, patterns, func(i int, g *graph.Target, _ *TargetStats) { out[i] = g })
+	cfg.Results = nil
+	stats, err := load(ctx, cfg, builds, patterns, func(i int, g *graph.Target, _ *TargetStats) bool {
+		out[i] = g
+		return true
+	})
 	return slices.DeleteFunc(out, func(g *graph.Target) bool { return g == nil }), stats, err
 }
 
 // load runs each target and calls done (concurrently) for those that
-// loaded.
-func load(ctx context.Context, cfg Config, builds []*matrix.Build, patterns []string, done func(int, *graph.Target, *TargetStats)) (*Stats, error) {
+// loaded. When done returns false for a graph restored from
+// Config.Results, the target is loaded again without them.
+func load(ctx context.Context, cfg Config, builds []*matrix.Build, patterns []string, done func(int, *graph.Target, *TargetStats) bool) (*Stats, error) {
 	start := time.Now()
 	if len(patterns) == 0 {
 		patterns = []string{"./..."}
@@ -199,12 +288,24 @@ func load(ctx context.Context, cfg Config, builds []*matrix.Build, patterns []st
 			ts := &stats.Targets[k]
 			ts.Err = safely(func() error {
 				g, err := loadTarget(ctx, cfg, sh, builds[i], patterns, ts)
-				if err != nil {
+				if err != nil || g == nil {
+					return err
+				}
+				cfg.progress(Progress{Target: ts.Target, Phase: PhaseAnalyzing, Checked: len(g.Packages), Total: len(g.Packages)})
+				if done(i, g, ts) {
+					return nil
+				}
+				// A rule needs more than the restored packages hold.
+				full := cfg
+				full.Results = nil
+				ts.Reused, ts.reuse = 0, nil
+				if g, err = loadTarget(ctx, full, sh, builds[i], patterns, ts); err != nil || g == nil {
 					return err
 				}
 				done(i, g, ts)
 				return nil
 			})
+			cfg.progress(Progress{Target: ts.Target, Phase: PhaseDone})
 		}()
 	}
 	wg.Wait()
@@ -251,8 +352,19 @@ func safely(f func() error) (err error) {
 // compiled files would make it run `go list -compiled`, which runs cgo.
 const mode = packages.NeedName | packages.NeedFiles | packages.NeedImports | packages.NeedDeps | packages.NeedModule
 
+// progress calls cfg.Progress, if set.
+func (cfg *Config) progress(p Progress) {
+	if cfg.Progress != nil {
+		cfg.Progress(p)
+	}
+}
+
+// loadTarget lists, parses and type-checks the packages of one target.
+// It returns a nil graph (and no error) when Config.Focus keeps no
+// package.
 func loadTarget(ctx context.Context, cfg Config, sh *shared, b *matrix.Build, patterns []string, ts *TargetStats) (*graph.Target, error) {
 	t0 := time.Now()
+	cfg.progress(Progress{Target: ts.Target, Phase: PhaseListing})
 	env, tags := targetEnv(cfg, b)
 	pcfg := &packages.Config{
 		Mode:    mode,
@@ -275,15 +387,79 @@ func loadTarget(ctx context.Context, cfg Config, sh *shared, b *matrix.Build, pa
 	if err := patternErrors(roots); err != nil {
 		return nil, err
 	}
+	if len(cfg.Focus) > 0 {
+		roots = focusRoots(roots, cfg.Focus)
+		ts.Focused = make([]string, 0, len(roots))
+		for _, r := range roots {
+			ts.Focused = append(ts.Focused, r.PkgPath)
+		}
+		if len(roots) == 0 {
+			return nil, nil
+		}
+	}
 
+	var r *targetReuse
+	if cfg.Results != nil {
+		var all []*packages.Package
+		packages.Visit(roots, nil, func(p *packages.Package) { all = append(all, p) })
+		r = newTargetReuse(cfg, b, tags, all)
+	}
 	t1 := time.Now()
-	g, files, err := check(ctx, cfg, sh, b, tags, roots)
+	g, files, err := check(ctx, cfg, sh, b, tags, roots, r)
 	ts.Check = time.Since(t1)
 	if err != nil {
 		return nil, err
 	}
 	ts.Packages, ts.Roots, ts.Files = len(g.Packages), len(g.Roots), files
+	if r != nil {
+		// Load's done stores or checks it, then drops it.
+		ts.reuse = r
+		if r.restored {
+			ts.Reused = len(r.frozen)
+		}
+	}
 	return g, nil
+}
+
+// focusRoots returns the roots whose import path is in focus or that
+// import such a package, directly or through other packages. An import
+// of a package that does not exist (its directory was deleted) is still
+// listed by go list, with an error, so its importers are found too.
+func focusRoots(roots []*packages.Package, focus []string) []*packages.Package {
+	want := make(map[string]bool, len(focus))
+	for _, f := range focus {
+		want[f] = true
+	}
+	// Walk up the reverse import graph from the focused packages.
+	importers := map[*packages.Package][]*packages.Package{}
+	reached := map[*packages.Package]bool{}
+	var queue []*packages.Package
+	mark := func(p *packages.Package) {
+		if !reached[p] {
+			reached[p] = true
+			queue = append(queue, p)
+		}
+	}
+	packages.Visit(roots, func(p *packages.Package) bool {
+		for path, q := range p.Imports {
+			importers[q] = append(importers[q], p)
+			if want[path] {
+				mark(q)
+			}
+		}
+		if want[p.PkgPath] {
+			mark(p)
+		}
+		return true
+	}, nil)
+	for len(queue) > 0 {
+		p := queue[0]
+		queue = queue[1:]
+		for _, q := range importers[p] {
+			mark(q)
+		}
+	}
+	return slices.DeleteFunc(slices.Clone(roots), func(r *packages.Package) bool { return !reached[r] })
 }
 
 // cleanLoadError shortens go/packages' errors, which embed the whole

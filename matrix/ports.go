@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/xcheck-dev/xcheck/cache"
 	"github.com/xcheck-dev/xcheck/internal/gocmd"
 )
 
@@ -130,7 +131,7 @@ func LoadPorts(ctx context.Context, g *gocmd.Go, tc *Toolchain, cacheDir string)
 		return nil, err
 	}
 	if cacheFile != "" {
-		_ = writeFileAtomic(cacheFile, data)
+		_ = cache.WriteFileAtomic(cacheFile, data)
 	}
 	return ps, nil
 }
@@ -144,30 +145,4 @@ func fileSafe(s string) string {
 		}
 		return '_'
 	}, s)
-}
-
-// writeFileAtomic writes data to a temporary file next to name and renames
-// it into place, so readers never see a partial file.
-func writeFileAtomic(name string, data []byte) error {
-	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(filepath.Dir(name), ".tmp-*")
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		os.Remove(f.Name())
-		return err
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(f.Name())
-		return err
-	}
-	if err := os.Rename(f.Name(), name); err != nil {
-		os.Remove(f.Name())
-		return err
-	}
-	return nil
 }

@@ -19,6 +19,8 @@ func TestGolden(t *testing.T) {
 		{"github.golden", "github", Options{}, fixtureReport},
 		{"markdown.golden", "markdown", Options{}, fixtureReport},
 		{"markdown_empty.golden", "markdown", Options{}, emptyReport},
+		{"codequality.golden", "codequality", Options{}, fixtureReport},
+		{"codequality_empty.golden", "codequality", Options{}, emptyReport},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

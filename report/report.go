@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strings"
 
 	"github.com/xcheck-dev/xcheck/finding"
 )
@@ -86,7 +87,7 @@ type Options struct {
 }
 
 // Formats lists the output formats.
-var Formats = []string{"text", "json", "sarif", "github", "markdown"}
+var Formats = []string{"text", "json", "sarif", "github", "markdown", "codequality"}
 
 // New returns the renderer for format.
 func New(format string, opt Options) (Renderer, error) {
@@ -101,8 +102,10 @@ func New(format string, opt Options) (Renderer, error) {
 		return GitHub{}, nil
 	case "markdown", "md":
 		return Markdown{}, nil
+	case "codequality", "gitlab":
+		return CodeQuality{}, nil
 	}
-	return nil, fmt.Errorf("unknown format %q (want one of text, json, sarif, github, markdown)", format)
+	return nil, fmt.Errorf("unknown format %q (want one of %s)", format, strings.Join(Formats, ", "))
 }
 
 // usedRules returns the rules used by findings, by ID.

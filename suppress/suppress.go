@@ -11,9 +11,10 @@
 package suppress
 
 import (
-	"bufio"
 	"bytes"
 	"fmt"
+	"go/scanner"
+	"go/token"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -69,28 +70,34 @@ type Directive struct {
 var directiveRE = regexp.MustCompile(`^//xcheck:(\S+)\s*(.*)$`)
 var ruleIDRE = regexp.MustCompile(`^XC[0-9]{4}$`)
 
-// maxLine bounds the lines scanned; longer lines are skipped.
-const maxLine = 1 << 20
-
 // Parse reads the directives in the Go source src of file rel (a path
 // relative to the module root, as findings name it), and the findings the
-// malformed ones deserve.
+// malformed ones deserve. A directive is a line comment that starts with
+// //xcheck: (like //go: directives): text inside string literals, and
+// comments that only mention a directive ("// write //xcheck:ignore ..."),
+// are not directives.
 func Parse(rel string, src []byte) ([]*Directive, []finding.Finding) {
 	var ds []*Directive
 	var problems []finding.Finding
 	if !bytes.Contains(src, []byte("//xcheck:")) {
 		return nil, nil
 	}
-	sc := bufio.NewScanner(bytes.NewReader(src))
-	sc.Buffer(make([]byte, 0, 64*1024), maxLine)
-	for line := 1; sc.Scan(); line++ {
-		text := sc.Text()
-		i := strings.Index(text, "//xcheck:")
-		if i < 0 {
+	fset := token.NewFileSet()
+	file := fset.AddFile(rel, -1, len(src))
+	var sc scanner.Scanner
+	sc.Init(file, src, func(token.Position, string) {}, scanner.ScanComments)
+	for {
+		at, tok, lit := sc.Scan()
+		if tok == token.EOF {
+			break
+		}
+		if tok != token.COMMENT || !strings.HasPrefix(lit, "//xcheck:") {
 			continue
 		}
-		pos := finding.Position{File: rel, Line: line, Column: i + 1}
-		m := directiveRE.FindStringSubmatch(strings.TrimSpace(text[i:]))
+		// Positions as in the file: //line comments do not move them.
+		p := fset.PositionFor(at, false)
+		pos := finding.Position{File: rel, Line: p.Line, Column: p.Column}
+		m := directiveRE.FindStringSubmatch(strings.TrimSpace(lit))
 		if m == nil {
 			continue
 		}
@@ -128,6 +135,10 @@ func Parse(rel string, src []byte) ([]*Directive, []finding.Finding) {
 	return ds, problems
 }
 
+// MaxFileSize is the size of the largest Go file Scan reads directives
+// from; larger files are skipped.
+const MaxFileSize = 32 << 20
+
 // Scan reads the directives of every Go file below root (skipping vendor,
 // testdata and hidden directories; symbolic links are not followed).
 func Scan(root string) ([]*Directive, []finding.Finding, error) {
@@ -150,6 +161,11 @@ func Scan(root string) ([]*Directive, []finding.Finding, error) {
 			return nil
 		}
 		if !strings.HasSuffix(name, ".go") || !e.Type().IsRegular() {
+			return nil
+		}
+		// Files are read whole: a huge one (a 4 GiB sparse x.go takes no
+		// disk) is skipped, and a directive in it suppresses nothing.
+		if fi, err := e.Info(); err != nil || fi.Size() > MaxFileSize {
 			return nil
 		}
 		src, err := os.ReadFile(path)

@@ -1,6 +1,7 @@
 package suppress
 
 import (
+	"bytes"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -85,8 +86,28 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("//xcheck:ignore XC2001 reason\n"))
 	f.Add([]byte("x //xcheck:file-ignore XC2001,XC3001\n//xcheck:\n//xcheck:ignore ,,, \n"))
 	f.Add([]byte("//xcheck:ignore\tXC2001\treason"))
+	f.Add([]byte("package p\n\nvar s = \"//xcheck:ignore XC2001 in a string\"\n/* //xcheck:ignore XC2001 */\nvar x = 1 //xcheck:ignore xc2001,XC3001 a real one\r\n"))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		ds, problems := Parse("f.go", src)
+		// Every directive and problem is a comment of its own that
+		// starts with //xcheck: at its position.
+		lines := bytes.Split(src, []byte("\n"))
+		at := func(p finding.Position) []byte {
+			if p.File != "f.go" || p.Line < 1 || p.Line > len(lines) || p.Column < 1 || p.Column > len(lines[p.Line-1]) {
+				t.Fatalf("position %+v outside the %d lines of the file", p, len(lines))
+			}
+			return lines[p.Line-1][p.Column-1:]
+		}
+		malformed := 0
+		for _, p := range problems {
+			if p.Rule != RuleNoReason {
+				malformed++
+			}
+		}
+		if n := bytes.Count(src, []byte("//xcheck:")); len(ds)+malformed > n {
+			t.Fatalf("%d directives and %d malformed ones from %d mentions", len(ds), malformed, n)
+		}
+		var fs []finding.Finding
 		for _, d := range ds {
 			if len(d.Rules) == 0 {
 				t.Fatalf("directive without rules: %+v", d)
@@ -96,11 +117,48 @@ func FuzzParse(f *testing.F) {
 					t.Fatalf("bad rule id %q", id)
 				}
 			}
+			if !bytes.HasPrefix(at(d.Pos), []byte("//xcheck:")) {
+				t.Fatalf("directive at %+v does not start with //xcheck:", d.Pos)
+			}
+			fs = append(fs, finding.New(&finding.Rule{ID: d.Rules[0], Severity: finding.Error}, "linux/arm", d.Pos, "m"))
 		}
 		for _, p := range problems {
 			if p.Pos.Line < 1 {
 				t.Fatalf("problem without a line: %+v", p)
 			}
+			if !bytes.HasPrefix(at(p.Pos), []byte("//xcheck:")) {
+				t.Fatalf("problem at %+v does not start with //xcheck:", p.Pos)
+			}
+		}
+		// A finding on the line of a directive for its first rule is
+		// suppressed, and no directive of the file is then unused.
+		out := Apply(fs, ds, problems, []string{"linux/arm"})
+		for _, f := range out[:len(fs)] {
+			if !f.Suppressed {
+				t.Fatalf("finding %s at %+v not suppressed", f.Rule.ID, f.Pos)
+			}
+		}
+		for _, f := range out[len(fs):] {
+			if f.Rule == RuleUnused {
+				t.Fatalf("directive reported unused: %s", f.Message)
+			}
 		}
 	})
+}
+
+// Regression: text that only mentions a directive (in a string literal, a
+// raw string or inside another comment) is not one; xcheck reported its
+// own docs and tests as malformed directives.
+func TestParseOnlyComments(t *testing.T) {
+	src := []byte("// Package p: write //xcheck:ignore XC2001 reason above the line.\npackage p\n\n" +
+		"var s = \"//xcheck:ignore in a string\"\n" +
+		"var r = `\n//xcheck:ignroe in a raw string\n`\n" +
+		"/* //xcheck:ignore XC2001 in a block comment */\n" +
+		"//line other.go:100\n" +
+		"var x = 1 //xcheck:ignore XC2001 a real one\r\n")
+	ds, problems := Parse("p.go", src)
+	assert.Empty(t, problems)
+	require.Len(t, ds, 1)
+	assert.Equal(t, finding.Position{File: "p.go", Line: 10, Column: 11}, ds[0].Pos, "//line comments do not move positions")
+	assert.Equal(t, "a real one", ds[0].Reason)
 }

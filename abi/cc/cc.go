@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -213,6 +214,9 @@ func probe(ctx context.Context, ccValue string, env []string) *Info {
 	path, err := lookPath(words[0], env)
 	if err != nil {
 		info.Err = fmt.Errorf("no C compiler %q in PATH", words[0])
+		if errors.Is(err, exec.ErrDot) {
+			info.Err = fmt.Errorf("the C compiler %v", err)
+		}
 		return info
 	}
 	info.Path = path
@@ -255,20 +259,39 @@ func lookup(env []string, key string) string {
 	return ""
 }
 
-// lookPath finds file in the PATH of env (not of this process).
+// lookPath finds file in the PATH of env (not of this process), the way
+// os/exec.LookPath does: an executable found through a relative PATH entry
+// ("", "." or "bin") is an error wrapping [exec.ErrDot], not a result, since
+// it would run a program from the current directory (the module being
+// checked, most of the time); the go command refuses it too.
 func lookPath(file string, env []string) (string, error) {
 	if strings.Contains(file, "/") {
 		return exec.LookPath(file)
 	}
-	for _, dir := range strings.Split(lookup(env, "PATH"), ":") {
+	return LookPathIn(file, lookup(env, "PATH"))
+}
+
+// LookPathIn finds file in the directories of the PATH value pathList
+// like os/exec.LookPath: an executable found through a relative entry is
+// an error wrapping [exec.ErrDot], and the search stops there, as it
+// does in the go command.
+func LookPathIn(file, pathList string) (string, error) {
+	for _, dir := range filepath.SplitList(pathList) {
 		if dir == "" {
 			dir = "."
 		}
-		if p, err := exec.LookPath(dir + "/" + file); err == nil {
-			return p, nil
+		// Not filepath.Join: "gcc" (from ".") would be looked up in
+		// this process's PATH; "./gcc" is checked as it is.
+		p := dir + string(filepath.Separator) + file
+		if _, err := exec.LookPath(p); err != nil {
+			continue
 		}
+		if !filepath.IsAbs(p) {
+			return "", fmt.Errorf("%q is found through the relative PATH entry %q, in the current directory: not run: %w", file, dir, exec.ErrDot)
+		}
+		return p, nil
 	}
-	return "", errors.New("not found")
+	return "", fmt.Errorf("%q not found in PATH", file)
 }
 
 // SplitQuoted splits a CC value (or CGO_*FLAGS) into words like cmd/internal/quoted: on

@@ -20,6 +20,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/packages"
@@ -55,6 +56,8 @@ type Target struct {
 	byPkg  map[*packages.Package]*Package
 	parent map[*Package]*Package // shortest-path tree from the roots
 	diags  map[*analysis.Analyzer][]Diagnostic
+
+	needFull atomic.Pointer[string] // why the graph must be checked in full
 }
 
 // Package is one package of a target's graph. The embedded
@@ -86,6 +89,16 @@ type Package struct {
 
 	// Imported lists the packages that import this one, in graph order.
 	Imported []*Package
+
+	// Restored is set on a dependency outside the module whose types the
+	// loader read from its result cache instead of type-checking it:
+	// Types is complete when a package of the module imports it, but
+	// TypesInfo and TypeErrors are nil, and Syntax is there only when a
+	// rule reads it (cgo files, functions without a body, cgo files left
+	// out). A rule that needs more of a Restored package (such as the
+	// TypesInfo of the importers of a package) calls Target.NeedFull, and
+	// the loader checks the target again in full.
+	Restored bool
 }
 
 // Diagnostic is an analysis diagnostic with the package it is about.
@@ -484,6 +497,20 @@ func (t *Target) RecordDiagnostics(a *analysis.Analyzer, p *Package, ds []analys
 
 // Diagnostics returns what analyzer a reported, in package order.
 func (t *Target) Diagnostics(a *analysis.Analyzer) []Diagnostic { return t.diags[a] }
+
+// NeedFull records that a rule could not decide with the Restored
+// packages of t (see Package.Restored): the loader then loads and checks
+// the target again with every package type-checked, and runs the rules on
+// that graph instead. A graph without Restored packages ignores it.
+func (t *Target) NeedFull(why string) { t.needFull.CompareAndSwap(nil, &why) }
+
+// NeedsFull returns why a rule called NeedFull, or "".
+func (t *Target) NeedsFull() string {
+	if p := t.needFull.Load(); p != nil {
+		return *p
+	}
+	return ""
+}
 
 // String describes t for debugging.
 func (t *Target) String() string {

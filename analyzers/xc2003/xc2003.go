@@ -162,6 +162,12 @@ func check(g *graph.Target, p *graph.Package, decls []*ast.FuncDecl) []finding.F
 		objs := map[types.Object]bool{}
 		for _, fd := range decls {
 			if _, ok := have[fd.Name.Name]; !ok && len(elsewhere[fd.Name.Name]) > 0 {
+				if p.Restored {
+					// Whether it is used needs the types of p and of its
+					// importers.
+					g.NeedFull("XC2003 needs the uses of " + p.PkgPath + "." + fd.Name.Name)
+					return nil
+				}
 				if obj := objectOf(p, fd); obj != nil {
 					objs[obj] = true
 				}
@@ -248,6 +254,11 @@ func objectOf(p *graph.Package, fd *ast.FuncDecl) types.Object {
 func firstUses(g *graph.Target, p *graph.Package, objs map[types.Object]bool) map[types.Object]use {
 	out := map[types.Object]use{}
 	for _, q := range append([]*graph.Package{p}, p.Imported...) {
+		if q.Restored {
+			// Its uses were not recorded: the target must be checked
+			// in full to find them.
+			g.NeedFull("XC2003 needs the uses of " + p.PkgPath + " in " + q.PkgPath)
+		}
 		if q.TypesInfo == nil {
 			continue
 		}

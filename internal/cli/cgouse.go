@@ -30,6 +30,11 @@ const pureGoWhy = "no package of this target's build has cgo files, so `go build
 // cgo files, and adjusts the severity of the findings whose effect
 // depends on it. The loader's Extra hook calls see, concurrently.
 type cgoUse struct {
+	// partial is set when only part of the module is loaded (file
+	// arguments): a part without cgo says nothing about the whole
+	// build, so nothing is demoted.
+	partial bool
+
 	mu     sync.Mutex
 	pureGo map[string]bool // cgo on, no cgo file, no external linking
 	used   map[string]bool // cgo on and a package has cgo files
@@ -49,7 +54,7 @@ func (u *cgoUse) see(g *graph.Target) {
 	switch {
 	case uses:
 		u.used[g.Name] = true
-	case !external:
+	case !external && !u.partial:
 		u.pureGo[g.Name] = true
 	}
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/xcheck-dev/xcheck/abi/cc"
 	"github.com/xcheck-dev/xcheck/analyzers/graph"
 	"github.com/xcheck-dev/xcheck/buildenv"
+	"github.com/xcheck-dev/xcheck/cache"
 	"github.com/xcheck-dev/xcheck/cgoneeds"
 	"github.com/xcheck-dev/xcheck/config"
 	"github.com/xcheck-dev/xcheck/finding"
@@ -46,6 +47,7 @@ type checkFlags struct {
 	quiet    bool
 	verbose  bool
 	showSupp bool
+	noCache  bool
 	config   string
 	shard    string
 	sysroots stringList
@@ -91,7 +93,7 @@ func openSession(ctx context.Context, dir string) (*session, error) {
 		}
 	}
 	s.tc = tc
-	s.ports, err = matrix.LoadPorts(ctx, s.g, tc, cacheDir())
+	s.ports, err = matrix.LoadPorts(ctx, s.g, tc, cache.Dir())
 	if err != nil {
 		return nil, exitcode.FailureError(err)
 	}
@@ -106,22 +108,6 @@ func unwrapPathError(err error) error {
 	return err
 }
 
-// cacheDir is xcheck's cache directory: $XCHECK_CACHE, else
-// os.UserCacheDir()/xcheck; "" (no cache) when neither is usable.
-func cacheDir() string {
-	if d := os.Getenv("XCHECK_CACHE"); d != "" {
-		if d == "off" {
-			return ""
-		}
-		return d
-	}
-	d, err := os.UserCacheDir()
-	if err != nil {
-		return ""
-	}
-	return filepath.Join(d, "xcheck")
-}
-
 func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var f checkFlags
 	fs := newFlagSet("check")
@@ -132,7 +118,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&f.tags, "tags", "", "comma-separated build tags")
 	fs.StringVar(&f.cgo, "cgo", "auto", "cgo for every target: auto (what go build would decide, honouring CGO_ENABLED and CC), on, off")
 	fs.Var(&f.minOS, "min-os", "oldest OS versions the binaries must run on: linux=3.2,macos=11,windows=10,ios=12,freebsd=13 (repeatable)")
-	fs.StringVar(&f.format, "format", "text", "format on stdout: text, json, sarif, github, markdown")
+	fs.StringVar(&f.format, "format", "text", "format on stdout: text, json, sarif, github, markdown, codequality (GitLab)")
 	fs.Var(&f.outputs, "output", "also write a report to `FILE`; format from a FORMAT: prefix (sarif:out.json) or the extension (.json, .sarif, .md, .txt); repeatable")
 	fs.Var(&f.outputs, "o", "shorthand for --output")
 	fs.StringVar(&f.failOn, "fail-on", "error", "exit 1 when a finding is at or above: error, warning, info, never")
@@ -140,6 +126,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.BoolVar(&f.quiet, "q", false, "quiet: only findings, no summary table")
 	fs.BoolVar(&f.verbose, "v", false, "verbose: more detail")
 	fs.BoolVar(&f.showSupp, "show-suppressed", false, "also list findings suppressed by //xcheck:ignore in text output")
+	fs.BoolVar(&f.noCache, "no-cache", false, "neither read nor store results in the result cache (docs/cache.md)")
 	fs.Var(&f.sysroots, "sysroot", "the target sysroot: `TARGET=PATH`, or PATH for every target (default: found from CC, the cgo flags and the Debian layouts); repeatable")
 	fs.Var(&f.glibc, "glibc", "oldest glibc the Linux binaries must run on: 2.28, or TARGET=2.28; comma-separated, repeatable")
 	fs.Var(&f.libc, "libc", "the targets' C library: glibc or musl, or TARGET=musl; repeatable")
@@ -153,6 +140,11 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if len(pkgs) == 0 {
 		pkgs = []string{"./..."}
+	}
+	// File names instead of packages (pre-commit): see files.go.
+	fm, err := parseFileArgs(pkgs)
+	if err != nil {
+		return err
 	}
 
 	// Validate everything the user typed before talking to the toolchain.
@@ -203,6 +195,21 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return exitcode.UsageError(err)
 	}
+	if fm != nil && !fm.relevant() {
+		if f.verbose {
+			fmt.Fprintln(stderr, "xcheck: no Go package file among the file arguments: nothing to check")
+		}
+		return nil
+	}
+	// The results of an identical earlier run (docs/cache.md).
+	rc := newRunCache(fs, &f, pkgs, stderr)
+	if rep, ok := rc.lookup(failOn, isSet(fs, "fail-on")); ok {
+		return writeReports(stdout, stdoutR, outs, rep)
+	}
+	prog := newProgress(stderr, f.quiet)
+	prog.setStage("resolving targets")
+	prog.run()
+	defer prog.stop()
 	set := map[string]bool{}
 	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
 	pl, err := newPlan(ctx, planOptions{
@@ -212,6 +219,23 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	s, mod := pl.s, pl.mod
+	if fm != nil {
+		var cfgPath string
+		if pl.cfg != nil {
+			cfgPath = pl.cfg.Path
+		}
+		if err := fm.resolve(f.dir, mod, cfgPath); err != nil {
+			return err
+		}
+		if f.verbose {
+			fm.explain(stderr)
+		}
+		if fm.empty() {
+			return nil
+		}
+		pkgs = fm.patterns()
+	}
+	prog.setStage("checking toolchain and sysroots")
 	// The configuration file fills in what the flags did not say.
 	if c := pl.cfg; c != nil {
 		if !set["fail-on"] && c.FailOn != "" {
@@ -297,9 +321,12 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		var cgoCache cgoneeds.Cache
 		// Whether each cgo-on target's build has cgo files: the C
 		// toolchain matters only then.
-		var use cgoUse
+		use := cgoUse{partial: fm != nil}
+		prog.setTargets(pl.builds)
 		src, stats, loadErr = loader.Load(ctx, loader.Config{
 			Dir: f.dir, Root: mod.Root, BaseEnv: s.g.BaseEnv, Tags: tags,
+			Focus: fm.loaderFocus(), Progress: prog.loaderHook(),
+			Results: rc.results(), ResultsKey: rc.resultsKey(sysroots),
 			// The cgo needs (headers, -l libraries, pkg-config) of
 			// Linux targets, resolved inside their sysroot.
 			Extra: func(g *graph.Target) []finding.Finding {
@@ -320,21 +347,43 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	} else if f.verbose {
 		fmt.Fprintf(stderr, "xcheck: packages not loaded: %s stops every build (%s)\n", blocker.Rule.ID, blocker.Rule.Name)
 	}
+	prog.stop()
+	fm.loaded(stats)
 	if f.verbose && stats != nil {
 		fmt.Fprintf(stderr, "xcheck: loaded %d targets in %s (%d files parsed, %d parse-cache hits)\n",
 			len(stats.Targets), stats.Wall.Round(time.Millisecond), stats.ParsedFiles, stats.CacheHits)
 	}
-	all = pl.cfg.Apply(all)
+	rc.noteReuse(stats)
+	all = fm.filter(pl.cfg.Apply(all))
 	// //xcheck:ignore directives of the module's own files.
 	if ds, problems, err := suppress.Scan(mod.Root); err == nil {
+		ds, problems = fm.directives(ds, problems)
 		all = suppress.Apply(all, ds, problems, pl.names())
 	} else if f.verbose {
 		fmt.Fprintf(stderr, "xcheck: reading //xcheck: directives: %v\n", err)
 	}
 	rep.Findings = finding.Merge(all)
 	rep.Finalize()
+	if loadErr == nil && ctx.Err() == nil && !pl.gopath {
+		rc.store(rep, cfgFailOn(pl.cfg), pl.builds, sysroots)
+	}
 
-	if err := stdoutR.Render(stdout, rep); err != nil {
+	if loadErr != nil {
+		if err := writeReports(stdout, stdoutR, outs, rep); err != nil && !errors.As(err, new(*findingsError)) {
+			return err
+		}
+		// The other targets were reported; the ones the go command
+		// could not list make the run fail.
+		return exitcode.FailureError(loadErr)
+	}
+	return writeReports(stdout, stdoutR, outs, rep)
+}
+
+// writeReports renders rep on stdout and into each --output file, and
+// returns the error that ends the run: a *findingsError when rep fails at
+// its fail-on level.
+func writeReports(stdout io.Writer, r report.Renderer, outs []output, rep *report.Report) error {
+	if err := r.Render(stdout, rep); err != nil {
 		return exitcode.FailureError(fmt.Errorf("writing report: %v", err))
 	}
 	for _, o := range outs {
@@ -342,15 +391,17 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return exitcode.FailureError(err)
 		}
 	}
-	if loadErr != nil {
-		// The other targets were reported; the ones the go command
-		// could not list make the run fail.
-		return exitcode.FailureError(loadErr)
-	}
 	if rep.Failed() {
 		return &findingsError{}
 	}
 	return nil
+}
+
+// isSet reports whether the flag name was given.
+func isSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(fl *flag.Flag) { set = set || fl.Name == name })
+	return set
 }
 
 // module finds the module being checked and its go and toolchain lines.
@@ -386,6 +437,9 @@ func (s *session) module(dir string) (mod *buildenv.Module, gopath bool, err err
 		return nil, false, exitcode.UsageError(fmt.Errorf("%s", strings.ReplaceAll(err.Error(), "\n", "; ")))
 	}
 	mod = &buildenv.Module{GoMod: gomod, Root: filepath.Dir(gomod)}
+	if mf.Module != nil {
+		mod.Path = mf.Module.Mod.Path
+	}
 	if mf.Go != nil {
 		pos := finding.Position{File: "go.mod", Line: mf.Go.Syntax.Start.Line, Column: mf.Go.Syntax.Start.LineRune}
 		mod.Go = &matrix.GoDirective{Version: mf.Go.Version, Pos: pos}

@@ -70,6 +70,7 @@ func commands() []command {
 		{"inspect", "audit built binaries, objects and archives against targets and floors (release gate)", runInspect},
 		{"targets", "list the port matrix of the Go toolchain in use", runTargets},
 		{"rules", "list every rule", runRules},
+		{"cache", "show (info) or empty (clean) the result cache", runCacheCmd},
 		{"explain", "show the documentation of a rule: xcheck explain XC1001", runExplain},
 		{"version", "print xcheck's version", runVersion},
 		{"help", "show this help", nil},
@@ -88,7 +89,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 				return c.run(ctx, args[1:], stdout, stderr)
 			}
 		}
-		if !strings.HasPrefix(args[0], "-") && !looksLikePackage(args[0]) {
+		if !strings.HasPrefix(args[0], "-") && !looksLikePackage(args[0]) && !isFileArg(args[0]) {
 			return exitcode.UsageError(fmt.Errorf("unknown command %q (see `xcheck help`)", args[0]))
 		}
 	}
@@ -111,6 +112,7 @@ Usage:
   xcheck targets [--format json]      the port matrix of the Go toolchain in use
   xcheck rules [--format json]        every rule
   xcheck explain RULE                 a rule's documentation
+  xcheck cache info|clean             the result cache
   xcheck version
 
 Commands:
@@ -125,8 +127,18 @@ Docs: https://github.com/xcheck-dev/xcheck/tree/main/docs
 `)
 }
 
-// Version returns xcheck's version from the build info.
+// version, if set at link time, is xcheck's version: release builds
+// (make release) set it with
+// -ldflags "-X github.com/xcheck-dev/xcheck/internal/cli.version=v1.2.3".
+var version string
+
+// Version returns xcheck's version: the one set at link time, else the
+// module version from the build info (go install ...@v1.2.3 records it,
+// a build inside a git checkout records a pseudo-version).
 func Version() string {
+	if version != "" {
+		return version
+	}
 	bi, ok := debug.ReadBuildInfo()
 	if !ok || bi.Main.Version == "" {
 		return "(devel)"

@@ -17,7 +17,7 @@ import (
 // matrix) into one report, in any format, with check's exit-code logic.
 func runMerge(_ context.Context, args []string, stdout, _ io.Writer) error {
 	fs := newFlagSet("merge")
-	format := fs.String("format", "text", "format on stdout: text, json, sarif, github, markdown")
+	format := fs.String("format", "text", "format on stdout: text, json, sarif, github, markdown, codequality (GitLab)")
 	var outputs stringList
 	fs.Var(&outputs, "output", "also write the merged report to `FILE` (FORMAT:FILE or by extension); repeatable")
 	fs.Var(&outputs, "o", "shorthand for --output")

@@ -6,10 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
-
-	"github.com/mattn/go-isatty"
 
 	"github.com/xcheck-dev/xcheck/report"
 )
@@ -29,7 +26,7 @@ var extFormats = map[string]string{
 func parseOutputs(vals []string) ([]output, error) {
 	var outs []output
 	for _, v := range vals {
-		if f, p, ok := strings.Cut(v, ":"); ok && slices.Contains(report.Formats, f) {
+		if f, p, ok := strings.Cut(v, ":"); ok && isFormat(f) {
 			if p == "" {
 				return nil, fmt.Errorf("invalid --output %q: missing file name", v)
 			}
@@ -49,6 +46,13 @@ func parseOutputs(vals []string) ([]output, error) {
 	return outs, nil
 }
 
+// isFormat reports whether name is a format or an alias of one (md,
+// gitlab).
+func isFormat(name string) bool {
+	_, err := report.New(name, report.Options{})
+	return err == nil
+}
+
 // writeOutput renders rep into o.path through a temporary file and a
 // rename, so that an interrupted run never leaves a partial report.
 func writeOutput(o output, rep *report.Report) error {
@@ -63,13 +67,30 @@ func writeOutput(o output, rep *report.Report) error {
 	return writeFileAtomic(o.path, buf.Bytes())
 }
 
+// writeFileAtomic writes data to name through a temporary file in the same
+// directory and a rename: a reader (or a run killed half-way) sees the old
+// file or the new one, never a part. The temporary file is removed on
+// any error. xcheck catches SIGINT and SIGTERM for the whole run (cli.Main),
+// so they cannot stop it between the two; only SIGKILL or a crash can
+// leave a ".NAME.tmp-*" file behind, never a partial NAME. The file gets
+// the mode of the file it replaces, else 0644.
 func writeFileAtomic(name string, data []byte) error {
 	dir := filepath.Dir(name)
+	mode := os.FileMode(0o644)
+	if fi, err := os.Stat(name); err == nil && fi.Mode().IsRegular() {
+		mode = fi.Mode().Perm()
+	}
 	f, err := os.CreateTemp(dir, "."+filepath.Base(name)+".tmp-*")
 	if err != nil {
 		return fmt.Errorf("writing %s: %v", name, unwrapPathError(err))
 	}
 	_, werr := f.Write(data)
+	if werr == nil {
+		werr = f.Chmod(mode)
+	}
+	if werr == nil {
+		werr = f.Sync()
+	}
 	cerr := f.Close()
 	if werr == nil {
 		werr = cerr
@@ -90,6 +111,5 @@ func useColor(w io.Writer, noColor bool) bool {
 	if noColor || os.Getenv("NO_COLOR") != "" || os.Getenv("TERM") == "dumb" {
 		return false
 	}
-	f, ok := w.(*os.File)
-	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
+	return isTerminal(w)
 }

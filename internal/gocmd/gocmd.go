@@ -109,6 +109,13 @@ func (g *Go) Run(ctx context.Context, extraEnv []string, args ...string) ([]byte
 
 	bin := g.bin()
 	path, err := exec.LookPath(bin)
+	if errors.Is(err, exec.ErrDot) {
+		// The first go in PATH is in the current directory (".", ""
+		// or another relative entry): it is the module's, not the
+		// user's toolchain, and is never run.
+		return nil, &Error{Args: args, Err: fmt.Errorf("%w: %v", ErrNotFound, err),
+			Reason: fmt.Sprintf("the first %q in PATH is %s, found through a relative PATH entry (the current directory): not run; remove the relative entry from PATH or set XCHECK_GO", bin, path)}
+	}
 	if err != nil {
 		return nil, &Error{Args: args, Err: fmt.Errorf("%w: %v", ErrNotFound, err),
 			Reason: fmt.Sprintf("no go command %q found in PATH: install Go (https://go.dev/dl) or set XCHECK_GO", bin)}
@@ -123,6 +130,11 @@ func (g *Go) Run(ctx context.Context, extraEnv []string, args ...string) ([]byte
 	err = cmd.Run()
 	if ctx.Err() == context.DeadlineExceeded {
 		return nil, &Error{Args: args, Err: ctx.Err(), Reason: fmt.Sprintf("timed out after %s", timeout)}
+	}
+	if err != nil && ctx.Err() == context.Canceled {
+		// The run was interrupted (SIGINT, SIGTERM): the go command
+		// was killed, it did not fail.
+		return nil, &Error{Args: args, Err: ctx.Err(), Reason: "interrupted"}
 	}
 	if err != nil {
 		return nil, &Error{Args: args, Err: err, Reason: firstLine(stderr.String(), err.Error()), Stderr: stderr.String()}

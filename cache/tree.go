@@ -1,0 +1,176 @@
+package cache
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+)
+
+// contentExts are the extensions of the files whose content can change a
+// check's result: the files the go command builds into a package (go help
+// packages; go/build), .syso objects included.
+var contentExts = map[string]bool{
+	".go": true, ".s": true, ".S": true, ".sx": true, ".c": true, ".h": true,
+	".cc": true, ".cpp": true, ".cxx": true, ".hh": true, ".hpp": true, ".hxx": true,
+	".m": true, ".f": true, ".F": true, ".for": true, ".f90": true,
+	".swig": true, ".swigcxx": true, ".syso": true,
+}
+
+// contentNames are the other files whose content counts: the module and
+// workspace files, vendor/modules.txt and xcheck's configuration file.
+var contentNames = map[string]bool{
+	"go.mod": true, "go.sum": true, "go.work": true, "go.work.sum": true,
+	"modules.txt": true, ".xcheck.yaml": true,
+}
+
+// TreeStats says what HashTree read.
+type TreeStats struct {
+	Dirs, Files int   // directories walked, files listed
+	Hashed      int   // files whose content was hashed
+	Bytes       int64 // bytes hashed
+}
+
+// HashTree returns a digest of the module tree at root as the go command
+// sees it for `./...`: every directory, except those the go command
+// ignores (names starting with "." or "_", testdata) and nested modules
+// (a directory with its own go.mod, recorded by the content of that
+// go.mod); the content of every file that can change how a package builds
+// (Go, assembly, C and other sources, .syso objects, go.mod, go.sum,
+// vendor/modules.txt, .xcheck.yaml); and, when a Go file of the tree
+// mentions "embed" (only then can a //go:embed pattern name them), the
+// names of all other files and directories. Other files are left out so
+// that reports, binaries and logs written into the module do not change
+// the digest. Symbolic links are recorded with their target; links to
+// directories are not followed, as the go command does not follow them.
+//
+// Contents are hashed, not modification times: a checkout, a `touch` or
+// a CI cache restore changes times but not results. Unreadable files and
+// directories are recorded as such, not errors.
+func HashTree(root string) (Key, TreeStats, error) {
+	var (
+		st    TreeStats
+		lines []treeLine
+		jobs  []int // indexes into lines of the files to hash
+	)
+	root = filepath.Clean(root)
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		rel, _ := filepath.Rel(root, path)
+		rel = filepath.ToSlash(rel)
+		if err != nil {
+			if path == root {
+				return err
+			}
+			lines = append(lines, treeLine{kind: "error", rel: rel})
+			if d != nil && d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		name := d.Name()
+		switch {
+		case d.IsDir():
+			if path != root {
+				if strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") || name == "testdata" {
+					return filepath.SkipDir
+				}
+				if _, err := os.Lstat(filepath.Join(path, "go.mod")); err == nil {
+					lines = append(lines, treeLine{kind: "module", rel: rel})
+					jobs = append(jobs, len(lines)-1)
+					lines[len(lines)-1].file = filepath.Join(path, "go.mod")
+					return filepath.SkipDir
+				}
+			}
+			st.Dirs++
+			lines = append(lines, treeLine{kind: "dir", rel: rel})
+		case d.Type()&fs.ModeSymlink != 0:
+			st.Files++
+			target, _ := os.Readlink(path)
+			lines = append(lines, treeLine{kind: "link", rel: rel, extra: target})
+			if counts(name) {
+				if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() {
+					lines[len(lines)-1].file = path
+					jobs = append(jobs, len(lines)-1)
+				}
+			}
+		default:
+			st.Files++
+			lines = append(lines, treeLine{kind: "file", rel: rel})
+			if counts(name) && d.Type().IsRegular() {
+				lines[len(lines)-1].file = path
+				jobs = append(jobs, len(lines)-1)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return Key{}, st, err
+	}
+
+	// Hash the contents in parallel: reading many small files is
+	// mostly system calls.
+	var (
+		wg    sync.WaitGroup
+		mu    sync.Mutex
+		next  = make(chan int)
+		embed bool // a Go file mentions "embed"
+	)
+	for range min(runtime.GOMAXPROCS(0), 8) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				data, err := os.ReadFile(lines[i].file)
+				if err != nil {
+					lines[i].extra = "unreadable"
+					continue
+				}
+				sum := sha256.Sum256(data)
+				lines[i].sum = sum[:]
+				e := filepath.Ext(lines[i].file) == ".go" && bytes.Contains(data, []byte(`"embed"`))
+				mu.Lock()
+				st.Hashed++
+				st.Bytes += int64(len(data))
+				embed = embed || e
+				mu.Unlock()
+			}
+		}()
+	}
+	for _, i := range jobs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+
+	slices.SortFunc(lines, func(a, b treeLine) int { return strings.Compare(a.rel, b.rel) })
+	h := NewHash("tree")
+	for _, l := range lines {
+		if !embed && l.sum == nil && (l.kind == "dir" || l.kind == "file" || l.kind == "link") {
+			continue
+		}
+		h.Add(l.kind, l.rel, l.extra)
+		if l.sum != nil {
+			h.AddBytes("sum", l.sum)
+		}
+	}
+	return h.Sum(), st, nil
+}
+
+// treeLine is one entry of a tree digest.
+type treeLine struct {
+	kind  string // dir, file, link, module, error
+	rel   string // slash-separated path relative to the root
+	extra string // link target; "unreadable"
+	file  string // the file to hash, if any
+	sum   []byte
+}
+
+// counts reports whether the content of a file with this name counts.
+func counts(name string) bool {
+	return contentExts[filepath.Ext(name)] || contentNames[name]
+}
