@@ -30,11 +30,13 @@ const (
 	KindRun Kind = "run"
 	// KindTarget entries hold what the loader reuses for one target:
 	// the types of the dependencies outside the module and what the
-	// rules found in them.
+	// type checker concluded about them.
 	KindTarget Kind = "target"
+	// KindList entries hold the package list (go list) of one target.
+	KindList Kind = "list"
 )
 
-var kinds = []Kind{KindRun, KindTarget}
+var kinds = []Kind{KindRun, KindTarget, KindList}
 
 // Limits on what Put stores and Get believes.
 const (

@@ -415,3 +415,85 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+func TestGoHeader(t *testing.T) {
+	const base = `//go:build linux
+
+// Package p does things.
+package p
+
+/*
+#cgo LDFLAGS: -lm
+#include <math.h>
+*/
+import "C"
+
+import (
+	"embed"
+	"os"
+)
+
+//go:embed static/*
+var static embed.FS
+
+func F() { os.Exit(0) }
+`
+	h := string(GoHeader([]byte(base)))
+	require.Contains(t, h, "//go:build linux")
+	require.Contains(t, h, "#cgo LDFLAGS: -lm")
+	require.Contains(t, h, `"os"`)
+	require.Contains(t, h, "//go:embed static/*")
+	require.NotContains(t, h, "func F")
+
+	same := func(what, src string) {
+		t.Helper()
+		require.Equal(t, h, string(GoHeader([]byte(src))), what)
+	}
+	differ := func(what, src string) {
+		t.Helper()
+		require.NotEqual(t, h, string(GoHeader([]byte(src))), what)
+	}
+	same("a function body", strings.Replace(base, "os.Exit(0)", "os.Exit(1)", 1))
+	same("a new function", base+"\nfunc G() {}\n")
+	differ("the build constraint", strings.Replace(base, "linux", "darwin", 1))
+	differ("the package name", strings.Replace(base, "package p", "package q", 1))
+	differ("an import", strings.Replace(base, `"os"`, `"io"`, 1))
+	differ("a #cgo line", strings.Replace(base, "-lm", "-lz", 1))
+	differ("an embed pattern", strings.Replace(base, "static/*", "static/**", 1))
+	// A header that does not parse counts whole.
+	bad := "package p\n\nimport (\n"
+	require.Equal(t, bad, string(GoHeader([]byte(bad))))
+}
+
+func TestHashTreeHeaders(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, content string) {
+		t.Helper()
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
+		require.NoError(t, os.WriteFile(p, []byte(content), 0o644))
+	}
+	write("go.mod", "module m\n")
+	write("a/a.go", "package a\n\nimport \"os\"\n\nfunc F() { os.Exit(0) }\n")
+	write("a/a_amd64.s", "TEXT ·f(SB),0,$0\n")
+	hash := func() (Key, Key) {
+		t.Helper()
+		full, _, err := HashTree(dir)
+		require.NoError(t, err)
+		headers, _, err := HashTreeHeaders(dir)
+		require.NoError(t, err)
+		return full, headers
+	}
+	f0, h0 := hash()
+	require.NotEqual(t, f0, h0)
+	write("a/a.go", "package a\n\nimport \"os\"\n\nfunc F() { os.Exit(1) }\n")
+	f1, h1 := hash()
+	require.NotEqual(t, f0, f1, "a body change changes the content digest")
+	require.Equal(t, h0, h1, "a body change does not change the header digest")
+	write("a/a.go", "package a\n\nimport \"io\"\n\nfunc F() { _ = io.EOF }\n")
+	_, h2 := hash()
+	require.NotEqual(t, h1, h2, "an import changes the header digest")
+	write("a/a_amd64.s", "TEXT ·g(SB),0,$0\n")
+	_, h3 := hash()
+	require.NotEqual(t, h2, h3, "assembly counts whole")
+}

@@ -11,6 +11,7 @@
 //
 //	results/run/ab/ab12...ef      the report of a whole `xcheck check` run
 //	results/target/cd/cd34...01   what the loader reuses of one target's dependencies
+//	results/list/ef/ef56...23     the package list (go list) of one target
 //	results/trim.txt              when the cache was last trimmed
 //
 // # Keys
@@ -21,7 +22,8 @@
 // business (docs/cache.md lists it); this package provides the pieces:
 // SelfID, the build ID of the running xcheck executable (so that another
 // xcheck never reads results it did not compute); HashTree, the digest of
-// a module's files by content; and Stamp, the stat identity of a file or
+// a module's files by content, and HashTreeHeaders, of what the go command
+// reads of them to list packages; and Stamp, the stat identity of a file or
 // directory outside the module (a compiler, a sysroot directory), too
 // large to hash on every run.
 //

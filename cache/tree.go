@@ -3,6 +3,9 @@ package cache
 import (
 	"bytes"
 	"crypto/sha256"
+	"fmt"
+	"go/parser"
+	"go/token"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -52,7 +55,16 @@ type TreeStats struct {
 // Contents are hashed, not modification times: a checkout, a `touch` or
 // a CI cache restore changes times but not results. Unreadable files and
 // directories are recorded as such, not errors.
-func HashTree(root string) (Key, TreeStats, error) {
+func HashTree(root string) (Key, TreeStats, error) { return hashTree(root, false) }
+
+// HashTreeHeaders is HashTree with only the header of each Go file: what
+// the go command reads to list packages (build constraints, the package
+// clause, the imports with the cgo preamble, //go:embed directives; see
+// GoHeader). Two trees with the same header digest list the same
+// packages, with the same files and imports, for every target.
+func HashTreeHeaders(root string) (Key, TreeStats, error) { return hashTree(root, true) }
+
+func hashTree(root string, headers bool) (Key, TreeStats, error) {
 	var (
 		st    TreeStats
 		lines []treeLine
@@ -130,6 +142,9 @@ func HashTree(root string) (Key, TreeStats, error) {
 					lines[i].extra = "unreadable"
 					continue
 				}
+				if headers && filepath.Ext(lines[i].file) == ".go" {
+					data = GoHeader(data)
+				}
 				sum := sha256.Sum256(data)
 				lines[i].sum = sum[:]
 				e := filepath.Ext(lines[i].file) == ".go" && bytes.Contains(data, []byte(`"embed"`))
@@ -149,6 +164,7 @@ func HashTree(root string) (Key, TreeStats, error) {
 
 	slices.SortFunc(lines, func(a, b treeLine) int { return strings.Compare(a.rel, b.rel) })
 	h := NewHash("tree")
+	h.Add("headers", fmt.Sprint(headers))
 	for _, l := range lines {
 		if !embed && l.sum == nil && (l.kind == "dir" || l.kind == "file" || l.kind == "link") {
 			continue
@@ -173,4 +189,33 @@ type treeLine struct {
 // counts reports whether the content of a file with this name counts.
 func counts(name string) bool {
 	return contentExts[filepath.Ext(name)] || contentNames[name]
+}
+
+// GoHeader returns what the go command reads of a Go file to list its
+// package (go/build): everything up to the end of the imports (build
+// constraints, the package clause, the imports and the cgo preamble
+// with its #cgo lines), then the //go:embed lines of the rest of the
+// file. A file whose header does not parse is returned whole.
+func GoHeader(src []byte) []byte {
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "", src, parser.ImportsOnly|parser.ParseComments)
+	if err != nil || f.Name == nil {
+		return src
+	}
+	end := f.Name.End()
+	for _, d := range f.Decls {
+		end = max(end, d.End())
+	}
+	n := fset.File(f.Package).Offset(end)
+	if n < 0 || n > len(src) {
+		return src
+	}
+	out := append([]byte(nil), src[:n]...)
+	for line := range bytes.Lines(src[n:]) {
+		if t := bytes.TrimSpace(line); bytes.HasPrefix(t, []byte("//go:embed")) {
+			out = append(out, '\n')
+			out = append(out, t...)
+		}
+	}
+	return out
 }

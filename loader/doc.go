@@ -77,8 +77,11 @@
 // type-checks only the live ones, the module's own. A snapshot is stored
 // only when the rules find the same on the restored graph as on the full
 // one, and a rule that needs more of a restored package calls
-// graph.Target.NeedFull: the target is then loaded again in full. See
-// reuse.go and docs/cache.md.
+// graph.Target.NeedFull: the target is then loaded again in full. Load
+// also stores each target's package list, keyed by the headers of the
+// module's files (imports, build constraints), and reuses it instead of
+// running go list when they did not change. See reuse.go, listing.go
+// and docs/cache.md.
 //
 // # cgo without a C compiler
 //

@@ -17,6 +17,7 @@ import (
 
 	"github.com/xcheck-dev/xcheck/analyzers"
 	"github.com/xcheck-dev/xcheck/analyzers/graph"
+	"github.com/xcheck-dev/xcheck/cache"
 	"github.com/xcheck-dev/xcheck/finding"
 	"github.com/xcheck-dev/xcheck/internal/gocmd"
 	"github.com/xcheck-dev/xcheck/matrix"
@@ -133,9 +134,12 @@ type TargetStats struct {
 	Check    time.Duration // parsing and type checking (wall time)
 	Analyze  time.Duration // the rules
 	Err      error         // the go command failed for this target
-	// Reused counts the packages whose types and findings came from
-	// Config.Results instead of the type checker.
+	// Reused counts the packages restored from Config.Results (their
+	// types, and what the type checker concluded about them) instead of
+	// type-checked; Listed says that the package list came from there
+	// too, without running go list.
 	Reused int
+	Listed bool
 	// Focused are the import paths of the root packages checked, with
 	// Config.Focus; nil without it.
 	Focused []string
@@ -194,7 +198,7 @@ func Load(ctx context.Context, cfg Config, builds []*matrix.Build, patterns []st
 			if r.restored && g.NeedsFull() != "" {
 				return false
 			}
-			ts.ReuseErr = r.readErr
+			ts.ReuseErr = errors.Join(ts.ReuseErr, r.readErr)
 			if !r.restored {
 				if err := r.store(cfg, g, fs); err != nil {
 					ts.ReuseErr = errors.Join(ts.ReuseErr, fmt.Errorf("dependencies not stored for reuse: %v", err))
@@ -298,7 +302,7 @@ func load(ctx context.Context, cfg Config, builds []*matrix.Build, patterns []st
 				// A rule needs more than the restored packages hold.
 				full := cfg
 				full.Results = nil
-				ts.Reused, ts.reuse = 0, nil
+				ts.Reused, ts.Listed, ts.reuse = 0, false, nil
 				if g, err = loadTarget(ctx, full, sh, builds[i], patterns, ts); err != nil || g == nil {
 					return err
 				}
@@ -335,6 +339,12 @@ type shared struct {
 	memo  *fileMemo
 	cpu   chan struct{} // bounds type checking across targets
 	dir   string        // where the go command runs
+
+	// The digest of the module's file headers, for the package list
+	// keys (listing.go).
+	headersOnce sync.Once
+	headers     cache.Key
+	headersOK   bool
 }
 
 // safely runs f, turning a panic into an error, so that one target's
@@ -376,11 +386,39 @@ func loadTarget(ctx context.Context, cfg Config, sh *shared, b *matrix.Build, pa
 	if len(cfg.Tags) > 0 {
 		pcfg.BuildFlags = []string{"-tags=" + strings.Join(cfg.Tags, ",")}
 	}
-	roots, err := packages.Load(pcfg, patterns...)
-	ts.List = time.Since(t0)
-	if err != nil {
-		return nil, cleanLoadError(err)
+	var roots []*packages.Package
+	lk, reuseList := cache.Key{}, false
+	if cfg.Results != nil {
+		lk, reuseList = listingKey(cfg, sh, b, tags, patterns)
 	}
+	if reuseList {
+		data, err := cfg.Results.Get(cache.KindList, lk)
+		switch {
+		case err == nil:
+			if roots, err = decodeListing(data); err != nil {
+				ts.ReuseErr = errors.Join(ts.ReuseErr, fmt.Errorf("stored package list not usable: %v", err))
+			}
+		case !errors.Is(err, cache.ErrMiss):
+			ts.ReuseErr = errors.Join(ts.ReuseErr, err)
+		}
+	}
+	if roots != nil {
+		ts.Listed = true
+	} else {
+		var err error
+		if roots, err = packages.Load(pcfg, patterns...); err != nil {
+			ts.List = time.Since(t0)
+			return nil, cleanLoadError(err)
+		}
+		if reuseList {
+			if data, ok := encodeListing(roots); ok {
+				if err := cfg.Results.Put(cache.KindList, lk, data); err != nil {
+					ts.ReuseErr = errors.Join(ts.ReuseErr, fmt.Errorf("package list not stored for reuse: %v", err))
+				}
+			}
+		}
+	}
+	ts.List = time.Since(t0)
 	if len(roots) == 0 {
 		return nil, fmt.Errorf("no packages match %s", strings.Join(patterns, " "))
 	}

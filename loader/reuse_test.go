@@ -13,6 +13,7 @@ import (
 
 	"github.com/xcheck-dev/xcheck/cache"
 	"github.com/xcheck-dev/xcheck/finding"
+	"github.com/xcheck-dev/xcheck/internal/gocmd"
 	"github.com/xcheck-dev/xcheck/loader"
 	"github.com/xcheck-dev/xcheck/loader/loadertest"
 	"github.com/xcheck-dev/xcheck/matrix"
@@ -65,22 +66,39 @@ func copyDir(t *testing.T, src string) string {
 	return dst
 }
 
-// reuseBuilds are the targets of the reuse tests: cgo on and off, Unix,
-// Windows, macOS, wasm and a 32-bit port.
-func reuseBuilds(t *testing.T) []*matrix.Build {
-	return []*matrix.Build{
-		loadertest.Build(t, "linux/amd64", true),
-		loadertest.Build(t, "linux/arm/v7", false),
-		loadertest.Build(t, "windows/amd64", false),
-		loadertest.Build(t, "darwin/arm64", false),
-		loadertest.Build(t, "js/wasm", false),
+// reuseBuilds resolves the targets of the reuse tests as the CLI does
+// (go env with each target's environment): cgo on and off, Unix, Windows,
+// macOS, wasm and a 32-bit port.
+func reuseBuilds(t *testing.T, dir string) []*matrix.Build {
+	t.Helper()
+	ctx := context.Background()
+	g := &gocmd.Go{Dir: dir, BaseEnv: loadertest.Env()}
+	tc, err := matrix.DetectToolchain(ctx, g)
+	require.NoError(t, err)
+	ports, err := matrix.LoadPorts(ctx, g, tc, "")
+	require.NoError(t, err)
+	var builds []*matrix.Build
+	for _, spec := range []struct {
+		target string
+		mode   matrix.CgoMode
+	}{
+		{"linux/amd64", matrix.CgoOn}, {"linux/arm/v7", matrix.CgoOff}, {"windows/amd64", matrix.CgoOff},
+		{"darwin/arm64", matrix.CgoOff}, {"js/wasm", matrix.CgoOff},
+	} {
+		tg, err := matrix.Parse(spec.target)
+		require.NoError(t, err)
+		b, err := matrix.ResolveBuild(ctx, g, tc, ports, tg, spec.mode)
+		require.NoError(t, err)
+		builds = append(builds, b)
 	}
+	return builds
 }
 
 // TestReuseRealWorld checks, on modules that use real dependencies (cgo,
 // assembly, per-OS files, type errors on some targets), that a Load that
-// restores the dependencies from Results finds exactly what a full Load
-// finds: on the same module, and after the module's own code changed.
+// restores the dependencies and the package lists from Results finds
+// exactly what a full Load finds: on the same module, after a change to
+// the body of a function, and after a change to the imports.
 func TestReuseRealWorld(t *testing.T) {
 	if testing.Short() {
 		t.Skip("loads five real modules for five targets, several times")
@@ -88,9 +106,9 @@ func TestReuseRealWorld(t *testing.T) {
 	for _, name := range []string{"sqlite", "term", "xxhash", "ethtool", "netns"} {
 		t.Run(name, func(t *testing.T) {
 			dir := copyDir(t, filepath.Join("..", "testdata", "realworld", name))
-			builds := reuseBuilds(t)
+			builds := reuseBuilds(t, dir)
 			res := &memResults{}
-			cfg := loader.Config{Dir: dir, BaseEnv: loadertest.Env(), Results: res, ResultsKey: "test"}
+			cfg := loader.Config{Dir: dir, Root: dir, BaseEnv: loadertest.Env(), Results: res, ResultsKey: "test"}
 			full, s1, err := loader.Load(context.Background(), cfg, builds, nil)
 			if err != nil {
 				t.Skipf("the module's dependencies are not in the module cache (run go mod download in testdata/realworld/%s): %v", name, err)
@@ -113,6 +131,7 @@ func TestReuseRealWorld(t *testing.T) {
 				if s1.Targets[i].ReuseErr == nil {
 					require.NotZero(t, ts.Reused, "%s: stored, but not reused", ts.Target)
 				}
+				require.True(t, ts.Listed, "%s: package list not reused", ts.Target)
 			}
 
 			// Change the module's own code: a new use of the dependency's
@@ -124,15 +143,27 @@ func TestReuseRealWorld(t *testing.T) {
 			require.NoError(t, os.WriteFile(main, src, 0o644))
 			restored, s3, err := loader.Load(context.Background(), cfg, builds, nil)
 			require.NoError(t, err)
-			fresh, _, err := loader.Load(context.Background(), loader.Config{Dir: dir, BaseEnv: loadertest.Env()}, builds, nil)
+			fresh, _, err := loader.Load(context.Background(), loader.Config{Dir: dir, Root: dir, BaseEnv: loadertest.Env()}, builds, nil)
 			require.NoError(t, err)
 			requireSame(t, fresh, restored)
 			require.NotEqual(t, loadertest.Dump(full), loadertest.Dump(fresh), "the change made no difference")
 			reused := 0
 			for _, ts := range s3.Targets {
 				reused += ts.Reused
+				require.True(t, ts.Listed, "%s: the body of a function changed, but the package list was not reused", ts.Target)
 			}
 			require.NotZero(t, reused, "nothing reused after a change to the module")
+
+			// A new file with an import: listed again.
+			require.NoError(t, os.WriteFile(filepath.Join(dir, "extra.go"), []byte("package main\n\nimport \"encoding/hex\"\n\nvar _ = hex.EncodeToString\n"), 0o644))
+			restored, s4, err := loader.Load(context.Background(), cfg, builds, nil)
+			require.NoError(t, err)
+			fresh, _, err = loader.Load(context.Background(), loader.Config{Dir: dir, Root: dir, BaseEnv: loadertest.Env()}, builds, nil)
+			require.NoError(t, err)
+			requireSame(t, fresh, restored)
+			for _, ts := range s4.Targets {
+				require.False(t, ts.Listed, "%s: a new file, but the old package list", ts.Target)
+			}
 		})
 	}
 }

@@ -214,8 +214,9 @@ func TestResultCacheMiss(t *testing.T) {
 }
 
 // TestResultCacheReuse checks that after a change to the module's own
-// code, the loader restores the dependencies of every target instead of
-// type-checking them, and reports what a run without the cache reports.
+// code, the loader restores the package lists and the dependencies of
+// every target instead of running go list and type-checking them, and
+// reports what a run without the cache reports.
 func TestResultCacheReuse(t *testing.T) {
 	dir := cacheEnv(t)
 	check(t, dir)
@@ -224,6 +225,7 @@ func TestResultCacheReuse(t *testing.T) {
 	r := check(t, dir)
 	require.False(t, r.hit())
 	require.Contains(t, r.stderr, "reused the checked dependencies of 2 of 2 targets")
+	require.Contains(t, r.stderr, "reused the package lists of 2 of 2 targets")
 	fresh := check(t, dir, "--no-cache")
 	require.Contains(t, fresh.stderr, "cache: not used (--no-cache)")
 	require.True(t, fresh.loaded())

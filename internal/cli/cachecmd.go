@@ -108,9 +108,10 @@ func cacheInfo(args []string, stdout io.Writer) error {
 		fmt.Fprintln(stdout, "cache: off (XCHECK_CACHE=off, or no user cache directory)")
 		return nil
 	}
-	run, target := j.ByKind[string(cache.KindRun)], j.ByKind[string(cache.KindTarget)]
+	run, target, list := j.ByKind[string(cache.KindRun)], j.ByKind[string(cache.KindTarget)], j.ByKind[string(cache.KindList)]
 	fmt.Fprintf(stdout, "directory:    %s\n", root)
-	fmt.Fprintf(stdout, "results:      %d entries, %s (runs: %d, targets: %d)\n", j.Entries, humanBytes(j.Bytes), run.Entries, target.Entries)
+	fmt.Fprintf(stdout, "results:      %d entries, %s (runs: %d, target dependencies: %d, package lists: %d)\n",
+		j.Entries, humanBytes(j.Bytes), run.Entries, target.Entries, list.Entries)
 	fmt.Fprintf(stdout, "port tables:  %d\n", j.PortTables)
 	if j.Oldest != "" {
 		fmt.Fprintf(stdout, "last used:    %s to %s\n", j.Oldest, j.Newest)

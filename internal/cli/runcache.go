@@ -311,8 +311,11 @@ func runKey(fs *flag.FlagSet, f *checkFlags, pkgs []string) (cache.Key, error) {
 	if os.Getenv("GO111MODULE") == "off" {
 		return cache.Key{}, errors.New("GO111MODULE=off")
 	}
-	if strings.Contains(os.Getenv("GOFLAGS"), "-modfile") {
-		return cache.Key{}, errors.New("-modfile in GOFLAGS")
+	for _, flag := range []string{"-modfile", "-overlay"} {
+		if strings.Contains(os.Getenv("GOFLAGS"), flag) {
+			// Files the key does not see.
+			return cache.Key{}, fmt.Errorf("%s in GOFLAGS", flag)
+		}
 	}
 	// Settings made with `go env -w`.
 	goenv := os.Getenv("GOENV")
@@ -545,11 +548,14 @@ func (rc *runCache) noteReuse(stats *loader.Stats) {
 	if rc == nil || stats == nil {
 		return
 	}
-	var targets, pkgs int
+	var targets, pkgs, lists int
 	for _, ts := range stats.Targets {
 		if ts.Reused > 0 {
 			targets++
 			pkgs += ts.Reused
+		}
+		if ts.Listed {
+			lists++
 		}
 		if ts.ReuseErr != nil {
 			rc.log("%s: %s", ts.Target, strings.ReplaceAll(ts.ReuseErr.Error(), "\n", "; "))
@@ -557,5 +563,8 @@ func (rc *runCache) noteReuse(stats *loader.Stats) {
 	}
 	if targets > 0 {
 		rc.log("reused the checked dependencies of %d of %d targets (%d packages not type-checked)", targets, len(stats.Targets), pkgs)
+	}
+	if lists > 0 {
+		rc.log("reused the package lists of %d of %d targets (go list not run)", lists, len(stats.Targets))
 	}
 }
