@@ -7,6 +7,13 @@
 // golang.org/x/tools/go/analysis Analyzer over each package's syntax and
 // types, whose diagnostics the rule's Check turns into findings. Both kinds
 // export Rule; Analyzers are also usable with any go/analysis driver.
+//
+// Dependencies from GOROOT and the module cache may come from the result
+// cache (graph.Package.Restored): they have types and their type-check
+// conclusions but no syntax or TypesInfo. Analyzers run only on packages
+// with syntax; a Check that reads another package's syntax or TypesInfo
+// and finds it Restored must call graph.Target.NeedFull, and the loader
+// then checks that target again in full (xc2003 does this).
 package analyzers
 
 import (

@@ -512,7 +512,16 @@ func cleanLoadError(err error) error {
 		}
 	}
 	if i := strings.LastIndex(msg, ": stderr: "); i >= 0 {
-		return errors.New(firstLines(msg[i+len(": stderr: "):], 5))
+		if rest := strings.TrimSpace(msg[i+len(": stderr: "):]); rest != "" {
+			return errors.New(firstLines(rest, 5))
+		}
+		// Nothing on stderr (the go command crashed): the reason is
+		// what the error says before it, "signal: segmentation fault".
+		before := msg[:i]
+		if j := strings.LastIndex(before, "err: "); j >= 0 {
+			before = before[j+len("err: "):]
+		}
+		return errors.New(firstLines(before, 5))
 	}
 	return errors.New(firstLines(msg, 5))
 }
