@@ -172,20 +172,11 @@ func (f *inspectFlags) config() (inspect.Config, error) {
 		return cfg, err
 	}
 	cfg.CgoOff = mode == matrix.CgoOff
-	for _, v := range f.sysroots {
-		key, p, ok := strings.Cut(v, "=")
-		if !ok {
-			key, p = "", v
-		} else {
-			t, err := matrix.Parse(key)
-			if err != nil {
-				return cfg, fmt.Errorf("invalid --sysroot %q: %v", v, err)
-			}
-			key = t.String()
-		}
-		if p == "" {
-			return cfg, fmt.Errorf("invalid --sysroot %q: empty path", v)
-		}
+	paths, err := parseSysroots(f.sysroots)
+	if err != nil {
+		return cfg, err
+	}
+	for key, p := range paths {
 		sr, err := abi.ReadSysroot(p)
 		if err != nil {
 			return cfg, fmt.Errorf("--sysroot %s: %v", p, err)
