@@ -238,7 +238,14 @@ func CheckTarget(ctx context.Context, prober *cc.Prober, g *gocmd.Go, tc *matrix
 			suggest += " (" + how + ")"
 		}
 	}
+	var rel *cc.RelativePathError
 	switch {
+	case errors.As(info.Err, &rel):
+		// Found, but only through a relative PATH entry: neither the go
+		// command nor xcheck runs it, so the build has no C compiler;
+		// "not installed" would send the user looking for the wrong thing.
+		add(RuleCCMissing, fmt.Sprintf("cgo is on (%s) but the C compiler %q was found only through a relative PATH entry (%s) and was not run",
+			b.CgoReason, b.CC, rel.Path), "remove the relative entry from PATH or set CC to an absolute path")
 	case !info.Found() && info.Path == "":
 		fix := "install a C compiler for " + b.Target.Pair() + " and set CC to it, or build with CGO_ENABLED=0"
 		if suggest != "" {

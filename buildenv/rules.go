@@ -69,14 +69,19 @@ var (
 	}
 	RuleCCMissing = &finding.Rule{
 		ID: "XC3004", Name: "cc-missing", Severity: finding.Error,
-		Title: "cgo is on for the target but its C compiler is not installed",
+		Title: "cgo is on for the target but its C compiler is not installed, or is found only through a relative PATH entry",
 		Why: "With CGO_ENABLED=1 the go command runs the C compiler named by CC (or `go env CC`, gcc by " +
 			"default) for every cgo package, runtime/cgo included. When that compiler does not exist the " +
 			"build fails with `exec: \"aarch64-linux-gnu-gcc\": executable file not found in $PATH`; when CC " +
-			"is unset in a cross build, the host gcc is used, which is XC3003." +
+			"is unset in a cross build, the host gcc is used, which is XC3003. A compiler found only through a relative " +
+			"PATH entry (`.`, an empty entry such as a trailing `:`, or a relative directory) is as good as missing: " +
+			"since Go 1.19 the go command refuses to run it (`runtime/cgo: exec: \"gcc\": cannot run executable " +
+			"found relative to current directory`), and xcheck does not run it either, since it is most likely a " +
+			"program of the module being checked; the message then says where it was found." +
 			" When no package of the target's build has cgo files (the standard library's `net` and `os/user` count) and the port does not link externally, `go build` never runs the C compiler: xcheck then reports this rule as a warning, since the build breaks only once a dependency adds cgo.",
-		Example: "```\n$ CGO_ENABLED=1 CC=aarch64-linux-gnu-gcc xcheck -t linux/arm64 ./...\nerror XC3004 [linux/arm64] cgo is on but the C compiler \"aarch64-linux-gnu-gcc\" is not installed\n    fix: apt-get install gcc-aarch64-linux-gnu\n```",
-		Fix:     "install the target's C cross compiler and set CC to it, or build with CGO_ENABLED=0",
+		Example: "```\n$ CGO_ENABLED=1 CC=aarch64-linux-gnu-gcc xcheck -t linux/arm64 ./...\nerror XC3004 [linux/arm64] cgo is on but the C compiler \"aarch64-linux-gnu-gcc\" is not installed\n    fix: apt-get install gcc-aarch64-linux-gnu\n" +
+			"$ PATH=.:$PATH CGO_ENABLED=1 xcheck -t linux/amd64 ./...\nerror XC3004 [linux/amd64] cgo is on (CGO_ENABLED=1 in the environment) but the C compiler \"gcc\" was found only through a relative PATH entry (./gcc) and was not run\n    fix: remove the relative entry from PATH or set CC to an absolute path\n```",
+		Fix: "install the target's C cross compiler and set CC to it, or build with CGO_ENABLED=0; when the compiler is found only through a relative PATH entry, remove that entry from PATH or set CC to an absolute path",
 	}
 	RuleCCWrongTarget = &finding.Rule{
 		ID: "XC3003", Name: "cc-wrong-target", Severity: finding.Error,

@@ -215,7 +215,9 @@ func probe(ctx context.Context, ccValue string, env []string) *Info {
 	if err != nil {
 		info.Err = fmt.Errorf("no C compiler %q in PATH", words[0])
 		if errors.Is(err, exec.ErrDot) {
-			info.Err = fmt.Errorf("the C compiler %v", err)
+			// Wrapped: the checks tell this from a missing compiler
+			// ([RelativePathError], [exec.ErrDot]).
+			info.Err = fmt.Errorf("the C compiler %w", err)
 		}
 		return info
 	}
@@ -271,10 +273,29 @@ func lookPath(file string, env []string) (string, error) {
 	return LookPathIn(file, lookup(env, "PATH"))
 }
 
+// RelativePathError is the error of a program found only through a
+// relative PATH entry ("", "." or "bin"): it would run a program from the
+// current directory, the module being checked most of the time, so it is
+// not run. It wraps [exec.ErrDot], the sentinel os/exec uses for the same
+// refusal, so errors.Is(err, exec.ErrDot) tells it from a program that is
+// not installed; errors.As gives the details.
+type RelativePathError struct {
+	Name  string // the program looked up: "gcc"
+	Entry string // the PATH entry it was found through: ".", "bin" ("." for an empty entry)
+	Path  string // the program as found: "./gcc", "bin/gcc"
+}
+
+func (e *RelativePathError) Error() string {
+	return fmt.Sprintf("%q is found through the relative PATH entry %q, in the current directory: not run: %v", e.Name, e.Entry, exec.ErrDot)
+}
+
+// Unwrap returns [exec.ErrDot].
+func (e *RelativePathError) Unwrap() error { return exec.ErrDot }
+
 // LookPathIn finds file in the directories of the PATH value pathList
 // like os/exec.LookPath: an executable found through a relative entry is
-// an error wrapping [exec.ErrDot], and the search stops there, as it
-// does in the go command.
+// a [*RelativePathError] (wrapping [exec.ErrDot]), and the search stops
+// there, as it does in the go command.
 func LookPathIn(file, pathList string) (string, error) {
 	for _, dir := range filepath.SplitList(pathList) {
 		if dir == "" {
@@ -287,7 +308,7 @@ func LookPathIn(file, pathList string) (string, error) {
 			continue
 		}
 		if !filepath.IsAbs(p) {
-			return "", fmt.Errorf("%q is found through the relative PATH entry %q, in the current directory: not run: %w", file, dir, exec.ErrDot)
+			return "", &RelativePathError{Name: file, Entry: dir, Path: p}
 		}
 		return p, nil
 	}

@@ -85,8 +85,15 @@ func TestLookPathEmptyEntry(t *testing.T) {
 	for _, p := range []string{":/nonexistent", "/nonexistent:", "/nonexistent::/nonexistent2", "."} {
 		_, err := LookPathIn("gcc", p)
 		assert.True(t, errorsIsDot(err), "PATH=%q: %v", p, err)
+		var rel *RelativePathError
+		if assert.ErrorAs(t, err, &rel, p) {
+			assert.Equal(t, RelativePathError{Name: "gcc", Entry: ".", Path: "./gcc"}, *rel, p)
+		}
 		i := probe(context.Background(), "gcc", []string{"PATH=" + p})
 		assert.Error(t, i.Err, p)
+		// The probe's error keeps the cause (XC3004 reads it).
+		assert.True(t, errorsIsDot(i.Err), "PATH=%q: %v", p, i.Err)
+		assert.ErrorAs(t, i.Err, &rel, p)
 	}
 	_, err := os.Stat(marker)
 	assert.ErrorIs(t, err, os.ErrNotExist, "./gcc ran")
