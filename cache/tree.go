@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"go/parser"
 	"go/token"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -54,7 +55,8 @@ type TreeStats struct {
 //
 // Contents are hashed, not modification times: a checkout, a `touch` or
 // a CI cache restore changes times but not results. Unreadable files and
-// directories are recorded as such, not errors.
+// directories are recorded as such, not errors; files over MaxHashedSize
+// by their size and modification time.
 func HashTree(root string) (Key, TreeStats, error) { return hashTree(root, false) }
 
 // HashTreeHeaders is HashTree with only the header of each Go file: what
@@ -137,9 +139,14 @@ func hashTree(root string, headers bool) (Key, TreeStats, error) {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				data, err := os.ReadFile(lines[i].file)
+				data, large, err := readHashed(lines[i].file)
 				if err != nil {
 					lines[i].extra = "unreadable"
+					continue
+				}
+				if large != "" {
+					sum := sha256.Sum256([]byte(large))
+					lines[i].extra, lines[i].sum = "large", sum[:]
 					continue
 				}
 				if headers && filepath.Ext(lines[i].file) == ".go" {
@@ -177,11 +184,45 @@ func hashTree(root string, headers bool) (Key, TreeStats, error) {
 	return h.Sum(), st, nil
 }
 
+// MaxHashedSize is the largest file whose content the tree digests hash,
+// 64 MiB (the loader reads no larger Go file: loader.MaxSourceSize). A
+// larger file is recorded by its size and modification time, so that a
+// hostile module's multi-GiB file costs neither the time to read it nor
+// the memory to hold it.
+const MaxHashedSize = 64 << 20
+
+// readHashed reads a file to hash, or, for a file over MaxHashedSize (at
+// open time or while it is read), returns what identifies it instead.
+func readHashed(name string) (data []byte, large string, err error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, "", err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, "", err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, "", fmt.Errorf("%s: not a regular file", name)
+	}
+	if fi.Size() <= MaxHashedSize {
+		data, err = io.ReadAll(io.LimitReader(f, MaxHashedSize+1))
+		if err != nil {
+			return nil, "", err
+		}
+		if len(data) <= MaxHashedSize {
+			return data, "", nil
+		}
+	}
+	return nil, fmt.Sprintf("large size=%d mtime=%d", fi.Size(), fi.ModTime().UnixNano()), nil
+}
+
 // treeLine is one entry of a tree digest.
 type treeLine struct {
 	kind  string // dir, file, link, module, error
 	rel   string // slash-separated path relative to the root
-	extra string // link target; "unreadable"
+	extra string // link target; "unreadable"; "large" (readHashed)
 	file  string // the file to hash, if any
 	sum   []byte
 }

@@ -1,14 +1,19 @@
 package loader
 
 import (
+	"bytes"
 	"crypto/sha256"
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/scanner"
 	"go/token"
+	"io"
+	"io/fs"
 	"os"
 	"sync"
 	"sync/atomic"
+	"unicode/utf8"
 )
 
 // Cache holds parsed files, shared by every target of a Load (and, if
@@ -79,12 +84,134 @@ func (fm *fileMemo) read(name string) ([]byte, [sha256.Size]byte, error) {
 	}
 	fm.mu.Unlock()
 	e.once.Do(func() {
-		e.src, e.err = os.ReadFile(name)
+		e.src, e.err = readSource(name)
 		if e.err == nil {
 			e.sum = sha256.Sum256(e.src)
 		}
 	})
 	return e.src, e.sum, e.err
+}
+
+// MaxSourceSize is the largest Go file the loader reads, 64 MiB. The go
+// command sets no such limit (the compiler reads a file whole; go list
+// reads only its header), but a module is untrusted input, and a sparse
+// file of many GiB takes no disk. The largest Go files of real modules
+// are generated: API models of cloud SDKs and OpenAPI definitions of a
+// few MiB, assets embedded as string literals (go-bindata, vfsgen, before
+// //go:embed) of up to a few tens of MiB. 64 MiB leaves room for them, as
+// refusing a file is an error finding that fails a CI job, and bounds
+// what one file costs: its bytes, and the syntax tree parsed from them,
+// which for the densest valid code (a table of small numbers, a function
+// of empty statements) is about 35 times the file, 2 GiB at the limit.
+const MaxSourceSize = 64 << 20
+
+// readSource reads the Go file name whole, refusing what no Go file of a
+// real module is: a file larger than [MaxSourceSize], or not a regular
+// file (a named pipe, whose open or read would block the load for ever;
+// a device such as /dev/zero, which never ends). The size is checked
+// before reading, and the read is bounded as well, so a file that grows
+// while it is read costs at most the limit.
+func readSource(name string) ([]byte, error) {
+	fi, err := os.Stat(name)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkSource(name, fi); err != nil {
+		return nil, err
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	// Check what was opened, in case name was replaced since os.Stat.
+	if fi, err = f.Stat(); err != nil {
+		return nil, err
+	}
+	if err := checkSource(name, fi); err != nil {
+		return nil, err
+	}
+	// As os.ReadFile, with the buffer sized from the file and the reader
+	// limited to one byte more than the limit, to see a file that grew.
+	src := make([]byte, 0, fi.Size()+512)
+	r := io.LimitReader(f, MaxSourceSize+1)
+	for {
+		if len(src) == cap(src) {
+			src = append(src, 0)[:len(src)]
+		}
+		n, err := r.Read(src[len(src):cap(src)])
+		src = src[:len(src)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, &fs.PathError{Op: "read", Path: name, Err: err}
+		}
+	}
+	if len(src) > MaxSourceSize {
+		return nil, &sourceError{Path: name, Size: -1, Mode: fi.Mode()}
+	}
+	return src, nil
+}
+
+// checkSource returns a [*sourceError] when fi is not a regular file of
+// at most [MaxSourceSize] bytes.
+func checkSource(name string, fi fs.FileInfo) error {
+	if !fi.Mode().IsRegular() || fi.Size() > MaxSourceSize {
+		return &sourceError{Path: name, Size: fi.Size(), Mode: fi.Mode()}
+	}
+	return nil
+}
+
+// sourceError is why the loader did not read a Go file: it is not a
+// regular file, or it is larger than [MaxSourceSize]. The file's package
+// gets it as an error, which becomes a finding at the file.
+type sourceError struct {
+	Path string
+	Size int64 // the file's size; -1 when it grew past the limit while being read
+	Mode fs.FileMode
+}
+
+func (e *sourceError) Error() string {
+	if !e.Mode.IsRegular() {
+		return fmt.Sprintf("%s is %s, not a regular file: not read", e.Path, fileKind(e.Mode))
+	}
+	if e.Size < 0 {
+		return fmt.Sprintf("%s grew past the %d MiB limit for a Go source file while being read: not read", e.Path, MaxSourceSize>>20)
+	}
+	return fmt.Sprintf("%s is %s (%d bytes), over the %d MiB limit for a Go source file: not read", e.Path, humanSize(e.Size), e.Size, MaxSourceSize>>20)
+}
+
+// fileKind names the type of a file that is not a regular one.
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a directory"
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe (FIFO)"
+	case m&fs.ModeCharDevice != 0:
+		return "a character device"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	}
+	return "a special file (" + m.Type().String() + ")"
+}
+
+// humanSize renders n bytes in the largest binary unit under which it is
+// at least 1: "4.0 GiB", "65.0 MiB".
+func humanSize(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit && exp < 5; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
 }
 
 // parse returns the syntax of file name. On a syntax error it returns the
@@ -110,19 +237,81 @@ func (c *Cache) parse(fm *fileMemo, name string, std bool) (*ast.File, error) {
 		if std {
 			mode = stdParseMode
 		}
+		if el := lexErrors(name, src); el != nil {
+			e.err = el
+			return
+		}
 		e.file, e.err = parser.ParseFile(c.fset, name, src, mode)
 		if std && e.file != nil {
 			trimStd(e.file)
 		}
 		if el, ok := e.err.(scanner.ErrorList); ok {
 			el.Sort()
-			e.err = el
+			// The loader reports the first few; the rest would only
+			// stay in memory with the cache.
+			e.err = el[:min(len(el), maxLexErrors)]
 		}
 	})
 	if hit {
 		c.hits.Add(1)
 	}
 	return e.file, e.err
+}
+
+// go/parser stops after ten syntax errors, but not after errors of the
+// scanner: every NUL byte, byte of invalid UTF-8 or character Go does not
+// use (`@`, `$`, `\` outside literals), every bad escape in a literal is
+// one more error, of about 120 bytes, and all are kept. A file of zeros
+// after a valid header (a sparse file: no disk) or of `@` made the parser
+// allocate 240 or 140 times its size: 2 GiB and 14 seconds for 16 MiB of
+// `@`, an out-of-memory crash for a sparse file under MaxSourceSize.
+const (
+	// maxLexErrors is how many scanner errors a file may have before it
+	// is not parsed at all; a Go file with typos has a few.
+	maxLexErrors = 100
+	// lexErrorsShown is how many of them are reported then, as many as
+	// the loader reports syntax errors of a package.
+	lexErrorsShown = 10
+	// lexCheckSize is the size from which a file is scanned before it is
+	// parsed, to count them. A smaller file's errors cost at most 35 MiB
+	// while it is parsed, and only the first maxLexErrors are kept; files
+	// that large are few (40 of the 4,800 of the standard library), so
+	// the scan, a third of the cost of parsing, is rarely paid.
+	lexCheckSize = 256 << 10
+)
+
+// lexErrors scans src when it is large, or holds a NUL byte or invalid
+// UTF-8 (both cheap to look for, and what a sparse file is made of), and
+// when it has more than maxLexErrors scanner errors, returns the first
+// few and a last one saying why: such a file is not Go source (the
+// compiler stops at ten errors) and is not parsed. It returns nil
+// otherwise, and the file is parsed as usual. The scan stops at the
+// error after the last allowed.
+func lexErrors(name string, src []byte) scanner.ErrorList {
+	if len(src) < lexCheckSize && bytes.IndexByte(src, 0) < 0 && utf8.Valid(src) {
+		return nil
+	}
+	var (
+		el  scanner.ErrorList
+		n   int
+		s   scanner.Scanner
+		end token.Position
+	)
+	file := token.NewFileSet().AddFile(name, -1, len(src))
+	s.Init(file, src, func(pos token.Position, msg string) {
+		n++
+		if len(el) < lexErrorsShown {
+			el.Add(pos, msg)
+		}
+		end = pos
+	}, 0)
+	for n <= maxLexErrors {
+		if _, tok, _ := s.Scan(); tok == token.EOF {
+			return nil
+		}
+	}
+	el.Add(end, fmt.Sprintf("too many errors: more than %d invalid characters or literals, the file is not parsed", maxLexErrors))
+	return el
 }
 
 // trimStd drops what type-checking the declarations of a standard-library
