@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	xreport "github.com/xcheck-dev/xcheck/report"
 )
 
 // realWorld are the modules of testdata/realworld: each is a small main
@@ -154,7 +156,7 @@ func TestAgreement(t *testing.T) {
 					require.Equal(t, 0, xr.Code, "xcheck failed:\n%s", xr)
 					var rep report
 					require.NoError(t, json.Unmarshal(xr.Stdout, &rep), "xcheck's JSON report:\n%s", xr)
-					require.Equal(t, 1, rep.Version, "JSON report version")
+					require.Equal(t, xreport.SchemaVersion, rep.Version, "JSON report version")
 					t.Logf("xcheck %s: %s for %d targets", cs.name, xr.Wall.Round(time.Millisecond), len(cs.targets))
 
 					for _, target := range cs.targets {

@@ -198,6 +198,10 @@ const (
 	VerdictOK   Verdict = "ok"   // nothing at warning or above
 	VerdictWarn Verdict = "warn" // builds, but warnings
 	VerdictFail Verdict = "fail" // xcheck predicts the build fails
+	// VerdictError: xcheck could not check the target (the go command
+	// could not list its packages), so it predicts nothing; VerdictFor
+	// never returns it, the command that failed sets it.
+	VerdictError Verdict = "error"
 )
 
 // VerdictFor returns the verdict for target from the (unsuppressed) findings

@@ -141,6 +141,47 @@ func emptyReport() *Report {
 	return r
 }
 
+// uncheckedReport is a run over three targets in which the go command
+// could not list the packages of linux/arm64 (the run exits 3): its
+// verdict is "error" although it has a finding from before the failure,
+// linux/amd64 is ok and windows/amd64 fails. The reason has two lines and
+// characters that markdown and workflow commands escape.
+func uncheckedReport() *Report {
+	raw := []finding.Finding{
+		{
+			Rule: ruleTypeError, Severity: finding.Error, Targets: []string{"windows/amd64"},
+			Pos:     finding.Position{File: "main.go", Line: 5, Column: 10},
+			Message: "undefined: syscall.SIGUSR1",
+			Fix:     ruleTypeError.Fix,
+		},
+		{
+			Rule: ruleCgoStub, Severity: finding.Warning, Targets: []string{"linux/arm64", "windows/amd64"},
+			Pos:     finding.Position{File: "db/open.go", Line: 9, Column: 2},
+			Message: `"github.com/mattn/go-sqlite3" builds as a stub without cgo`,
+			Fix:     ruleCgoStub.Fix,
+		},
+	}
+	r := &Report{
+		Tool:      Tool{Name: "xcheck", Version: "v0.3.0"},
+		Toolchain: Toolchain{GoVersion: "go1.26.0", GOROOT: "/usr/local/go", GOHOSTOS: "linux", GOHOSTARCH: "amd64"},
+		Root:      "/home/dev/app",
+		Targets: []TargetResult{
+			{Name: "linux/amd64", GOOS: "linux", GOARCH: "amd64", VariantVar: "GOAMD64", Variant: "v1", VariantFrom: "default",
+				IsPort: true, Native: true, CgoEnabled: true, CC: "gcc"},
+			{Name: "linux/arm64", GOOS: "linux", GOARCH: "arm64", VariantVar: "GOARM64", Variant: "v8.0", VariantFrom: "default",
+				IsPort: true, CgoReason: "cross-compiling: cgo is off unless CGO_ENABLED=1",
+				Error: "loading packages: go: simulated go list failure\n\tgo.mod: 50% | <broken>, see: go help"},
+			{Name: "windows/amd64", GOOS: "windows", GOARCH: "amd64", VariantVar: "GOAMD64", Variant: "v1", VariantFrom: "default",
+				IsPort: true, CgoReason: "cross-compiling: cgo is off unless CGO_ENABLED=1"},
+		},
+		Findings: finding.Merge(raw),
+		Rules:    fixtureRules,
+		FailOn:   finding.FailOnError,
+	}
+	r.Finalize()
+	return r
+}
+
 // render renders r in the given format and returns the output.
 func render(t *testing.T, rd Renderer, r *Report) []byte {
 	t.Helper()

@@ -15,13 +15,17 @@ import (
 //
 // One command per unsuppressed finding; errors are ::error, warnings
 // ::warning and info ::notice. file, line and col are left out when
-// unknown. Nothing else is written, so the output can go straight to the
-// job log.
+// unknown. A target that could not be checked is an ::error of its own,
+// first, titled "xcheck: TARGET not checked", with the reason. Nothing
+// else is written, so the output can go straight to the job log.
 type GitHub struct{}
 
 // Render implements Renderer.
 func (GitHub) Render(w io.Writer, r *Report) error {
 	ew := &errWriter{w: w}
+	for _, t := range r.Unchecked() {
+		fmt.Fprintf(ew, "::error title=%s::%s\n", githubProperty("xcheck: "+t.Name+" not checked"), githubData(uncheckedLine(&t)))
+	}
 	for i := range r.Findings {
 		f := &r.Findings[i]
 		if f.Suppressed {

@@ -21,6 +21,11 @@ func TestGolden(t *testing.T) {
 		{"markdown_empty.golden", "markdown", Options{}, emptyReport},
 		{"codequality.golden", "codequality", Options{}, fixtureReport},
 		{"codequality_empty.golden", "codequality", Options{}, emptyReport},
+		{"text_unchecked.golden", "text", Options{}, uncheckedReport},
+		{"json_unchecked.golden", "json", Options{}, uncheckedReport},
+		{"sarif_unchecked.golden", "sarif", Options{}, uncheckedReport},
+		{"github_unchecked.golden", "github", Options{}, uncheckedReport},
+		{"markdown_unchecked.golden", "markdown", Options{}, uncheckedReport},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -26,6 +26,8 @@ func verdictWord(v finding.Verdict) string {
 		return "warnings"
 	case finding.VerdictFail:
 		return "fails"
+	case finding.VerdictError:
+		return "not checked"
 	}
 	return string(v)
 }
@@ -55,7 +57,8 @@ func (t Toolchain) host() string {
 }
 
 // summaryLine is the one-line summary shared by the text and markdown
-// renderers: "3 errors, 1 warning, 2 info (1 suppressed) across 4 targets".
+// renderers: "3 errors, 1 warning, 2 info (1 suppressed) across 4
+// targets", and ", 1 not checked" when a target could not be checked.
 func summaryLine(r *Report) string {
 	c := finding.Count(r.Findings, "")
 	var b strings.Builder
@@ -68,7 +71,27 @@ func summaryLine(r *Report) string {
 		fmt.Fprintf(&b, " (%d suppressed)", c.Suppressed)
 	}
 	fmt.Fprintf(&b, " across %s", plural(len(r.Targets), "target"))
+	if n := len(r.Unchecked()); n > 0 {
+		fmt.Fprintf(&b, ", %d not checked", n)
+	}
 	return b.String()
+}
+
+// uncheckedLine says why a target could not be checked, in one line:
+// "linux/arm64 not checked: loading packages: go: ...".
+func uncheckedLine(t *TargetResult) string {
+	return t.Name + " not checked: " + oneLine(t.Error)
+}
+
+// oneLine joins the non-blank lines of s with "; ".
+func oneLine(s string) string {
+	var lines []string
+	for l := range strings.Lines(s) {
+		if l = strings.TrimSpace(l); l != "" {
+			lines = append(lines, l)
+		}
+	}
+	return strings.Join(lines, "; ")
 }
 
 // findingTargets renders a finding's targets as "linux/arm64, windows/amd64".

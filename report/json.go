@@ -2,6 +2,7 @@ package report
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -48,6 +49,7 @@ type jsonTarget struct {
 	CC         string       `json:"cc"`
 	Sysroot    string       `json:"sysroot"`
 	Verdict    string       `json:"verdict"`
+	Error      string       `json:"error"` // why the target could not be checked (verdict "error"); "" otherwise
 	Counts     jsonCounts   `json:"counts"`
 }
 
@@ -87,6 +89,7 @@ type jsonSummary struct {
 	Info       int    `json:"info"`
 	Suppressed int    `json:"suppressed"`
 	Targets    int    `json:"targets"`
+	Unchecked  int    `json:"unchecked"` // targets with verdict "error"
 	Failed     bool   `json:"failed"`
 	FailOn     string `json:"fail_on"`
 }
@@ -123,6 +126,7 @@ func toJSON(r *Report) *jsonReport {
 			CC:         t.CC,
 			Sysroot:    t.Sysroot,
 			Verdict:    string(t.Verdict),
+			Error:      t.Error,
 			Counts:     toJSONCounts(t.Counts),
 		}
 		if t.VariantVar != "" {
@@ -138,6 +142,7 @@ func toJSON(r *Report) *jsonReport {
 		Info:       c.Infos,
 		Suppressed: c.Suppressed,
 		Targets:    len(r.Targets),
+		Unchecked:  len(r.Unchecked()),
 		Failed:     r.Failed(),
 		FailOn:     r.FailOn.String(),
 	}
@@ -148,8 +153,82 @@ func toJSONCounts(c finding.Counts) jsonCounts {
 	return jsonCounts{Errors: c.Errors, Warnings: c.Warnings, Info: c.Infos, Suppressed: c.Suppressed}
 }
 
+// MaxJSONSize is the most DecodeJSON reads: 256 MiB. A report of the
+// first-class ports of a large module is a few hundred kilobytes, and
+// 256 MiB holds about half a million findings; what is bigger is not a
+// report xcheck wrote, and is refused before it can take the memory of
+// the machine (decoding holds the document and what it decodes to).
+const MaxJSONSize = 256 << 20
+
+// TooLargeError is returned by DecodeJSON for an input longer than the
+// limit it reads.
+type TooLargeError struct {
+	Limit int64 // bytes
+}
+
+func (e *TooLargeError) Error() string {
+	return fmt.Sprintf("xcheck JSON report is larger than %s, the most xcheck reads", FormatSize(e.Limit))
+}
+
+// FormatSize writes a byte count for people: "256 MiB", "1 GiB",
+// "1536 bytes".
+func FormatSize(n int64) string {
+	switch {
+	case n >= 1<<30 && n%(1<<30) == 0:
+		return fmt.Sprintf("%d GiB", n>>30)
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+// readLimited reads r to its end and returns what it read, or a
+// *TooLargeError as soon as r has more than limit bytes. It reads into
+// chunks and joins them once at the end, so an input over the limit
+// costs about limit bytes of memory, not the doubling of a growing
+// buffer.
+func readLimited(r io.Reader, limit int64) ([]byte, error) {
+	const chunk = 1 << 20
+	var (
+		chunks [][]byte
+		total  int64
+	)
+	for {
+		// One byte past the limit tells a longer input from one that
+		// ends there.
+		want := min(chunk, limit+1-total)
+		buf := make([]byte, want)
+		n, err := io.ReadFull(r, buf)
+		total += int64(n)
+		if total > limit {
+			return nil, &TooLargeError{Limit: limit}
+		}
+		if n > 0 {
+			chunks = append(chunks, buf[:n])
+		}
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	if len(chunks) == 1 {
+		return chunks[0], nil
+	}
+	data := make([]byte, 0, total)
+	for i, c := range chunks {
+		data = append(data, c...)
+		chunks[i] = nil
+	}
+	return data, nil
+}
+
 // DecodeJSON reads a report written by the JSON renderer, for commands
-// that combine the results of several runs (xcheck merge).
+// that combine the results of several runs (xcheck merge). It reads at
+// most MaxJSONSize bytes: a longer input is a *TooLargeError.
 //
 // Rules are resolved by ID with lookup; an ID that lookup does not know
 // (a report from a newer xcheck) gets a placeholder Rule carrying the ID,
@@ -162,11 +241,25 @@ func toJSONCounts(c finding.Counts) jsonCounts {
 // fields are ignored, as the versioning policy allows new fields within a
 // version.
 func DecodeJSON(r io.Reader, lookup func(id string) *finding.Rule) (*Report, error) {
+	return DecodeJSONLimit(r, lookup, MaxJSONSize)
+}
+
+// DecodeJSONLimit is DecodeJSON reading at most limit bytes (at most
+// MaxJSONSize, whatever limit says): an input longer than that is a
+// *TooLargeError, returned once limit bytes are read, without decoding
+// any. The document is read whole before it is decoded: an input over the
+// limit costs about limit bytes of memory, a document under it about
+// twice its size plus what it decodes to.
+func DecodeJSONLimit(r io.Reader, lookup func(id string) *finding.Rule, limit int64) (*Report, error) {
+	data, err := readLimited(r, min(limit, MaxJSONSize))
+	if err != nil {
+		return nil, err
+	}
 	var in jsonReport
-	dec := json.NewDecoder(r)
-	if err := dec.Decode(&in); err != nil {
+	if err := json.Unmarshal(data, &in); err != nil {
 		return nil, fmt.Errorf("decoding xcheck JSON report: %w", err)
 	}
+	data = nil // let it go while the report is built
 	if in.Version != SchemaVersion {
 		return nil, fmt.Errorf("xcheck JSON report has schema version %d, want %d", in.Version, SchemaVersion)
 	}
@@ -195,9 +288,14 @@ func DecodeJSON(r io.Reader, lookup func(id string) *finding.Rule) (*Report, err
 	for i, jt := range in.Targets {
 		v := finding.Verdict(jt.Verdict)
 		switch v {
-		case finding.VerdictOK, finding.VerdictWarn, finding.VerdictFail:
+		case finding.VerdictOK, finding.VerdictWarn, finding.VerdictFail, finding.VerdictError:
 		default:
 			return nil, fmt.Errorf("xcheck JSON report: targets[%d] (%s): unknown verdict %q", i, jt.Target, jt.Verdict)
+		}
+		// Finalize gives the verdict "error" to the targets with an
+		// error, and only to them: the two must agree.
+		if (v == finding.VerdictError) != (jt.Error != "") {
+			return nil, fmt.Errorf("xcheck JSON report: targets[%d] (%s): verdict %q with error %q: only the verdict \"error\" has an error, and always", i, jt.Target, jt.Verdict, jt.Error)
 		}
 		t := TargetResult{
 			Name:       jt.Target,
@@ -209,6 +307,7 @@ func DecodeJSON(r io.Reader, lookup func(id string) *finding.Rule) (*Report, err
 			CgoReason:  jt.CgoReason,
 			CC:         jt.CC,
 			Sysroot:    jt.Sysroot,
+			Error:      jt.Error,
 			Verdict:    v,
 			Counts: finding.Counts{
 				Errors:     jt.Counts.Errors,

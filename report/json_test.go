@@ -63,14 +63,15 @@ func TestJSONDecodeUnknownRule(t *testing.T) {
 
 func TestJSONDecodeErrors(t *testing.T) {
 	for _, tt := range []struct{ doc, want string }{
-		{`{"version": 2}`, "schema version 2"},
+		{`{"version": 1}`, "schema version 1, want 2"},
+		{`{"version": 3}`, "schema version 3"},
 		{`{}`, "schema version 0"},
 		{`[`, "decoding"},
-		{`{"version":1,"toolchain":{"host":"linux"}}`, "not GOOS/GOARCH"},
-		{`{"version":1,"targets":[{"target":"a/b","verdict":"meh"}]}`, `unknown verdict "meh"`},
-		{`{"version":1,"findings":[{"rule":"XC1001","severity":"fatal"}]}`, "findings[0]"},
-		{`{"version":1,"findings":[{"severity":"error"}]}`, "no rule"},
-		{`{"version":1,"summary":{"fail_on":"sometimes"}}`, "fail_on"},
+		{`{"version":2,"toolchain":{"host":"linux"}}`, "not GOOS/GOARCH"},
+		{`{"version":2,"targets":[{"target":"a/b","verdict":"meh"}]}`, `unknown verdict "meh"`},
+		{`{"version":2,"findings":[{"rule":"XC1001","severity":"fatal"}]}`, "findings[0]"},
+		{`{"version":2,"findings":[{"severity":"error"}]}`, "no rule"},
+		{`{"version":2,"summary":{"fail_on":"sometimes"}}`, "fail_on"},
 	} {
 		_, err := DecodeJSON(strings.NewReader(tt.doc), nil)
 		assert.ErrorContains(t, err, tt.want, tt.doc)
@@ -78,7 +79,7 @@ func TestJSONDecodeErrors(t *testing.T) {
 }
 
 func TestJSONDecodeIgnoresUnknownFields(t *testing.T) {
-	doc := `{"version":1,"new_field":{"x":1},"targets":[{"target":"linux/amd64","goos":"linux","goarch":"amd64","verdict":"ok","future":true}],"findings":[],"summary":{"fail_on":"warning"}}`
+	doc := `{"version":2,"new_field":{"x":1},"targets":[{"target":"linux/amd64","goos":"linux","goarch":"amd64","verdict":"ok","future":true}],"findings":[],"summary":{"fail_on":"warning"}}`
 	got, err := DecodeJSON(strings.NewReader(doc), nil)
 	require.NoError(t, err)
 	assert.Equal(t, "linux/amd64", got.Targets[0].Name)
@@ -91,12 +92,12 @@ func TestJSONShape(t *testing.T) {
 	var doc map[string]any
 	require.NoError(t, json.Unmarshal(render(t, JSON{}, fixtureReport()), &doc))
 	assert.ElementsMatch(t, []string{"version", "tool", "toolchain", "targets", "findings", "summary"}, keys(doc))
-	assert.EqualValues(t, 1, doc["version"])
+	assert.EqualValues(t, 2, doc["version"])
 
 	targets := doc["targets"].([]any)
 	plain := targets[0].(map[string]any) // js/wasm: no variant variable
 	assert.ElementsMatch(t, []string{"target", "goos", "goarch", "is_port", "native", "cgo_enabled",
-		"cgo_reason", "cc", "sysroot", "verdict", "counts"}, keys(plain))
+		"cgo_reason", "cc", "sysroot", "verdict", "error", "counts"}, keys(plain))
 	withVariant := targets[2].(map[string]any)
 	assert.Equal(t, map[string]any{"name": "GOARM", "value": "6", "from": "target"}, withVariant["variant"])
 
@@ -107,7 +108,7 @@ func TestJSONShape(t *testing.T) {
 	assert.ElementsMatch(t, []string{"rule", "name", "severity", "targets", "file", "line", "column",
 		"message", "why", "fix", "suppressed"}, keys(withPos))
 
-	assert.ElementsMatch(t, []string{"errors", "warnings", "info", "suppressed", "targets", "failed", "fail_on"},
+	assert.ElementsMatch(t, []string{"errors", "warnings", "info", "suppressed", "targets", "unchecked", "failed", "fail_on"},
 		keys(doc["summary"].(map[string]any)))
 }
 
@@ -117,4 +118,34 @@ func keys(m map[string]any) []string {
 		out = append(out, k)
 	}
 	return out
+}
+
+// TestJSONRoundTripUnchecked: a target that could not be checked keeps
+// its verdict "error" and its reason through a round trip and a merge
+// (Finalize), whatever its findings say.
+func TestJSONRoundTripUnchecked(t *testing.T) {
+	want := uncheckedReport()
+	require.Equal(t, finding.VerdictError, want.Targets[1].Verdict)
+	var buf bytes.Buffer
+	require.NoError(t, JSON{}.Render(&buf, want))
+	got, err := DecodeJSON(&buf, lookupFixtureRule)
+	require.NoError(t, err)
+	assert.Equal(t, want.Targets, got.Targets)
+	got.Finalize()
+	assert.Equal(t, want.Targets, got.Targets)
+	require.Len(t, got.Unchecked(), 1)
+	assert.Equal(t, "linux/arm64", got.Unchecked()[0].Name)
+}
+
+func TestJSONDecodeVerdictErrorNeedsReason(t *testing.T) {
+	for _, doc := range []string{
+		`{"version":2,"targets":[{"target":"a/b","verdict":"error"}]}`,
+		`{"version":2,"targets":[{"target":"a/b","verdict":"ok","error":"go list failed"}]}`,
+	} {
+		_, err := DecodeJSON(strings.NewReader(doc), nil)
+		assert.ErrorContains(t, err, `only the verdict "error" has an error`, doc)
+	}
+	got, err := DecodeJSON(strings.NewReader(`{"version":2,"targets":[{"target":"a/b","verdict":"error","error":"go list failed"}]}`), nil)
+	require.NoError(t, err)
+	assert.Equal(t, "go list failed", got.Targets[0].Error)
 }

@@ -10,8 +10,9 @@ import (
 
 // Markdown renders a summary for a pull request comment (GitHub-flavoured
 // markdown): a heading with the error and warning counts, a table of
-// targets, then the unsuppressed findings grouped by severity, each with a
-// link to its rule's documentation. It uses no emoji and no HTML beyond
+// targets, the targets that could not be checked and why, then the
+// unsuppressed findings grouped by severity, each with a link to its
+// rule's documentation. It uses no emoji and no HTML beyond
 // <br> inside table cells.
 type Markdown struct{}
 
@@ -26,6 +27,10 @@ func (Markdown) Render(w io.Writer, r *Report) error {
 		if c.Infos > 0 {
 			heading += fmt.Sprintf(", %d info", c.Infos)
 		}
+	}
+	unchecked := r.Unchecked()
+	if len(unchecked) > 0 {
+		heading += ", " + plural(len(unchecked), "target") + " not checked"
 	}
 	fmt.Fprintf(ew, "## xcheck: %s\n\n", heading)
 
@@ -43,6 +48,9 @@ func (Markdown) Render(w io.Writer, r *Report) error {
 	if r.Failed() {
 		line += fmt.Sprintf(" **The run fails** (`--fail-on %s`).", r.FailOn)
 	}
+	if len(unchecked) > 0 {
+		line += " **The check is incomplete**: xcheck could not check " + plural(len(unchecked), "target") + "."
+	}
 	fmt.Fprintf(ew, "%s\n\n", line)
 
 	if len(r.Targets) > 0 {
@@ -50,12 +58,22 @@ func (Markdown) Render(w io.Writer, r *Report) error {
 		fmt.Fprintln(ew, "| --- | --- | --- | ---: | ---: | ---: |")
 		for _, t := range r.Targets {
 			verdict := verdictWord(t.Verdict)
-			if t.Verdict == finding.VerdictFail {
+			if t.Verdict == finding.VerdictFail || t.Verdict == finding.VerdictError {
 				verdict = "**" + verdict + "**"
 			}
 			fmt.Fprintf(ew, "| %s | %s | %s | %d | %d | %d |\n",
 				mdCode(t.Name), onOff(t.CgoEnabled), verdict,
 				t.Counts.Errors, t.Counts.Warnings, t.Counts.Infos)
+		}
+		fmt.Fprintln(ew)
+	}
+
+	if len(unchecked) > 0 {
+		fmt.Fprintf(ew, "### Not checked (%d)\n\n", len(unchecked))
+		fmt.Fprintln(ew, "| Target | Reason |")
+		fmt.Fprintln(ew, "| --- | --- |")
+		for _, t := range unchecked {
+			fmt.Fprintf(ew, "| %s | %s |\n", mdCode(t.Name), mdCell(oneLine(t.Error)))
 		}
 		fmt.Fprintln(ew)
 	}

@@ -13,8 +13,11 @@ import (
 )
 
 // SchemaVersion is the version of the JSON schema (docs/json.md). It
-// changes only when a field is removed or changes meaning.
-const SchemaVersion = 1
+// changes only when a field is removed or changes meaning, or an
+// enumerated value is added. Version 2 added the verdict "error" (a
+// target that could not be checked), targets[].error and
+// summary.unchecked.
+const SchemaVersion = 2
 
 // Report is everything one run produced.
 type Report struct {
@@ -56,17 +59,38 @@ type TargetResult struct {
 	CgoReason   string
 	CC          string
 	Sysroot     string
-	Verdict     finding.Verdict
-	Counts      finding.Counts
+	// Error, when not empty, says why xcheck could not check the target
+	// (the go command could not list its packages): its verdict is then
+	// finding.VerdictError, whatever its findings, which are only those
+	// found before the failure.
+	Error   string
+	Verdict finding.Verdict
+	Counts  finding.Counts
 }
 
 // Finalize computes each target's verdict and counts from the findings.
+// A target with an Error gets finding.VerdictError.
 func (r *Report) Finalize() {
 	for i := range r.Targets {
 		t := &r.Targets[i]
 		t.Verdict = finding.VerdictFor(t.Name, r.Findings)
+		if t.Error != "" {
+			t.Verdict = finding.VerdictError
+		}
 		t.Counts = finding.Count(r.Findings, t.Name)
 	}
+}
+
+// Unchecked returns the targets that could not be checked (those with an
+// Error), in report order.
+func (r *Report) Unchecked() []TargetResult {
+	var out []TargetResult
+	for _, t := range r.Targets {
+		if t.Error != "" {
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // Failed reports whether the run fails at r.FailOn.

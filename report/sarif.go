@@ -27,6 +27,10 @@ import (
 //   - The targets, evidence (why) and fix of a finding are in the result's
 //     property bag; the fix is not a SARIF fix, which would need concrete
 //     file replacements.
+//   - A target that could not be checked (Report.Unchecked) makes the
+//     invocation unsuccessful (executionSuccessful false) and is a
+//     toolExecutionNotification of level error naming it and the reason;
+//     the results are then those of the other targets.
 type SARIF struct{}
 
 const (
@@ -85,7 +89,20 @@ type sarifMessage struct {
 }
 
 type sarifInvocation struct {
-	ExecutionSuccessful bool `json:"executionSuccessful"`
+	ExecutionSuccessful        bool                `json:"executionSuccessful"`
+	ToolExecutionNotifications []sarifNotification `json:"toolExecutionNotifications,omitempty"`
+}
+
+// sarifNotification is a toolExecutionNotification: here, a target that
+// could not be checked.
+type sarifNotification struct {
+	Level      string                 `json:"level"`
+	Message    sarifMessage           `json:"message"`
+	Properties sarifNotificationProps `json:"properties"`
+}
+
+type sarifNotificationProps struct {
+	Target string `json:"target"`
 }
 
 type sarifResult struct {
@@ -150,9 +167,18 @@ func toSARIF(r *Report) *sarifLog {
 		driver.Rules = append(driver.Rules, sarifRuleFor(ru))
 	}
 
+	inv := sarifInvocation{ExecutionSuccessful: true}
+	for _, t := range r.Unchecked() {
+		inv.ExecutionSuccessful = false
+		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, sarifNotification{
+			Level:      "error",
+			Message:    sarifMessage{Text: uncheckedLine(&t)},
+			Properties: sarifNotificationProps{Target: t.Name},
+		})
+	}
 	run := sarifRun{
 		Tool:        sarifTool{Driver: driver},
-		Invocations: []sarifInvocation{{ExecutionSuccessful: true}},
+		Invocations: []sarifInvocation{inv},
 		Results:     make([]sarifResult, 0, len(r.Findings)),
 	}
 	if r.Root != "" {

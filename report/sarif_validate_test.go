@@ -192,6 +192,9 @@ func TestSARIFValidates(t *testing.T) {
 	reports := map[string]*Report{
 		"fixture": fixtureReport(),
 		"empty":   emptyReport(),
+		// A target that could not be checked: a tool execution
+		// notification.
+		"unchecked": uncheckedReport(),
 	}
 	// A report read back from JSON, without Root and with a rule the
 	// reader does not know: placeholder rule metadata must still validate.

@@ -62,7 +62,7 @@ func (p palette) severity(s finding.Severity) *color.Color {
 
 func (p palette) verdict(v finding.Verdict) *color.Color {
 	switch v {
-	case finding.VerdictFail:
+	case finding.VerdictFail, finding.VerdictError:
 		return p.err
 	case finding.VerdictWarn:
 		return p.warn
@@ -96,6 +96,10 @@ func (t *Text) Render(w io.Writer, r *Report) error {
 	}
 	if err := t.table(ew, p, r); err != nil && ew.err == nil {
 		return err
+	}
+	// Why each target that could not be checked was not.
+	for _, tr := range r.Unchecked() {
+		fmt.Fprintln(ew, p.err.Sprint(tr.Name+" not checked:")+" "+oneLine(tr.Error))
 	}
 	fmt.Fprintln(ew, summaryLine(r))
 	return ew.err

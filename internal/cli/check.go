@@ -204,7 +204,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	// The results of an identical earlier run (docs/cache.md).
 	rc := newRunCache(fs, &f, pkgs, stderr)
 	if rep, ok := rc.lookup(failOn, isSet(fs, "fail-on")); ok {
-		return writeReports(stdout, stdoutR, outs, rep)
+		return writeReports(ctx, stdout, stdoutR, outs, rep)
 	}
 	prog := newProgress(stderr, f.quiet)
 	prog.setStage("resolving targets")
@@ -362,6 +362,13 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	} else if f.verbose {
 		fmt.Fprintf(stderr, "xcheck: reading //xcheck: directives: %v\n", err)
 	}
+	if ctx.Err() != nil {
+		// Interrupted: the load stopped half-way (errInterrupted).
+		return errInterrupted
+	}
+	if loadErr != nil {
+		markUnchecked(rep, loadErr)
+	}
 	rep.Findings = finding.Merge(all)
 	rep.Finalize()
 	if loadErr == nil && ctx.Err() == nil && !pl.gopath {
@@ -369,20 +376,47 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 
 	if loadErr != nil {
-		if err := writeReports(stdout, stdoutR, outs, rep); err != nil && !errors.As(err, new(*findingsError)) {
+		if err := writeReports(ctx, stdout, stdoutR, outs, rep); err != nil && !errors.As(err, new(*findingsError)) {
 			return err
 		}
 		// The other targets were reported; the ones the go command
 		// could not list make the run fail.
-		return exitcode.FailureError(loadErr)
+		return &reportedError{exitcode.FailureError(loadErr)}
 	}
-	return writeReports(stdout, stdoutR, outs, rep)
+	return writeReports(ctx, stdout, stdoutR, outs, rep)
+}
+
+// markUnchecked records in rep the targets that loadErr says could not
+// be loaded: their verdict becomes "error" (could not be checked), with
+// the reason. An error that names no target (the load failed before it
+// started any) leaves every target that was to be loaded unchecked.
+func markUnchecked(rep *report.Report, loadErr error) {
+	reasons := map[string]string{}
+	var le *loader.Error
+	if errors.As(loadErr, &le) {
+		for i, name := range le.Targets {
+			reasons[name] = "loading packages: " + le.Errs[i].Error()
+		}
+	}
+	for i := range rep.Targets {
+		t := &rep.Targets[i]
+		if r, ok := reasons[t.Name]; ok {
+			t.Error = r
+		} else if le == nil && t.IsPort {
+			t.Error = "loading packages: " + loadErr.Error()
+		}
+	}
 }
 
 // writeReports renders rep on stdout and into each --output file, and
 // returns the error that ends the run: a *findingsError when rep fails at
-// its fail-on level.
-func writeReports(stdout io.Writer, r report.Renderer, outs []output, rep *report.Report) error {
+// its fail-on level. A run already interrupted writes nothing and gets
+// errInterrupted; one interrupted while it writes finishes writing (the
+// reports are complete).
+func writeReports(ctx context.Context, stdout io.Writer, r report.Renderer, outs []output, rep *report.Report) error {
+	if ctx.Err() != nil {
+		return errInterrupted
+	}
 	if err := r.Render(stdout, rep); err != nil {
 		return exitcode.FailureError(fmt.Errorf("writing report: %v", err))
 	}

@@ -20,11 +20,76 @@ import (
 
 // Main runs xcheck with args (without the program name) and calls exit with
 // the exit code.
+//
+// SIGINT and SIGTERM are caught for the whole run. The first one cancels
+// the run's context: the go commands running are stopped (go/packages
+// interrupts `go list` and kills it 5 seconds later), no report is written
+// (see errInterrupted) and the run exits 3 (exitcode.Failure, the code
+// docs/exit-codes.md gives an interrupted run). A second one, while that
+// shutdown runs, quits at once with the same code, without waiting for
+// the go commands: only a report being renamed into place is finished
+// first (writeFileAtomic), so that even then no --output file is left
+// half-written.
 func Main(args []string, stdout, stderr io.Writer, exit func(int)) {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	// Room for both signals, so that the second is not dropped while
+	// the first is handled.
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	go func() {
+		cancel(&interruptedError{sig: <-sigs})
+		forceQuit(stderr, exit, <-sigs)
+	}()
 	exit(Run(ctx, args, stdout, stderr))
 }
+
+// interruptedError is the cause of the context of a run stopped by a
+// signal.
+type interruptedError struct{ sig os.Signal }
+
+func (e *interruptedError) Error() string { return "interrupted by " + signalName(e.sig) }
+
+// signalName names the signals xcheck catches as people write them.
+func signalName(sig os.Signal) string {
+	switch sig {
+	case os.Interrupt:
+		return "SIGINT"
+	case syscall.SIGTERM:
+		return "SIGTERM"
+	}
+	return sig.String()
+}
+
+// forceQuit ends the process on a second signal, once no --output file
+// is between its write and its rename.
+func forceQuit(stderr io.Writer, exit func(int), sig os.Signal) {
+	outputMu.Lock() // never unlocked: nothing is written after this
+	if isTerminal(stderr) {
+		fmt.Fprint(stderr, "\r\x1b[K") // the progress line
+	}
+	fmt.Fprintf(stderr, "xcheck: %s again: quit without waiting for the go commands to stop\n", signalName(sig))
+	exit(exitcode.Failure)
+}
+
+// errInterrupted ends a run whose context was canceled (SIGINT, SIGTERM)
+// before its reports were written. An interrupted run writes no report,
+// neither on stdout nor in --output files (an existing one is left as it
+// was): whatever it would write would lack the targets it did not finish,
+// and of the formats only JSON and SARIF could say so; GitHub code
+// scanning or GitLab would take a partial SARIF or Code Quality report as
+// "these problems are fixed". A missing file makes the CI step that
+// reads it fail visibly instead, and exit code 3 says the run failed.
+var errInterrupted = exitcode.FailureError(errors.New("interrupted: no report written"))
+
+// reportedError ends a run with err after its reports were written (a
+// target could not be checked): Run prints err as it is, even if the run
+// was interrupted while it wrote them.
+type reportedError struct{ err error }
+
+func (e *reportedError) Error() string { return e.err.Error() }
+func (e *reportedError) Unwrap() error { return e.err }
 
 // Run runs xcheck and returns its exit code. Errors are printed once, as one
 // line on stderr.
@@ -39,6 +104,18 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if errors.Is(err, flag.ErrHelp) {
 		return exitcode.OK
+	}
+	if ctx.Err() != nil && !errors.As(err, new(*reportedError)) {
+		// Whatever failed (a go command killed, a load cut short),
+		// it failed because the run was stopped, before any report
+		// was written: say that.
+		reason := "interrupted"
+		var ie *interruptedError
+		if errors.As(context.Cause(ctx), &ie) {
+			reason = ie.Error()
+		}
+		fmt.Fprintf(stderr, "xcheck: %s: no report written\n", reason)
+		return exitcode.Failure
 	}
 	msg := strings.TrimSpace(err.Error())
 	if i := strings.IndexByte(msg, '\n'); i >= 0 {

@@ -42,7 +42,7 @@ type inspectFlags struct {
 
 // runInspect audits built artifacts against the declared targets and
 // floors (the XC5xxx rules): the release gate.
-func runInspect(_ context.Context, args []string, stdout, _ io.Writer) error {
+func runInspect(ctx context.Context, args []string, stdout, _ io.Writer) error {
 	var f inspectFlags
 	fs := newFlagSet("inspect")
 	fs.Var(&f.targets, "target", "targets the artifacts are released for: GOOS/GOARCH[/VARIANT], comma-separated, repeatable; each artifact must be for one of them (default: each artifact's own platform)")
@@ -107,6 +107,9 @@ func runInspect(_ context.Context, args []string, stdout, _ io.Writer) error {
 	}
 	rep.Finalize()
 	res := &inspectResult{rep: rep, arts: arts, skipped: skipped, quiet: f.quiet}
+	if ctx.Err() != nil {
+		return errInterrupted
+	}
 
 	if err := res.render(stdout, f.format, useColor(stdout, f.noColor)); err != nil {
 		return exitcode.FailureError(fmt.Errorf("writing report: %v", err))

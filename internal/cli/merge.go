@@ -2,10 +2,12 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"slices"
+	"strings"
 
 	"github.com/xcheck-dev/xcheck/finding"
 	"github.com/xcheck-dev/xcheck/internal/exitcode"
@@ -13,9 +15,17 @@ import (
 	"github.com/xcheck-dev/xcheck/rules"
 )
 
+// maxMergeInput is the most xcheck merge reads from all its reports
+// together: 1 GiB, four times what one report may be
+// (report.MaxJSONSize). The merged report is held whole, so this bounds
+// its memory too.
+const maxMergeInput = 1 << 30
+
 // runMerge combines the JSON reports of several runs (the shards of a CI
 // matrix) into one report, in any format, with check's exit-code logic.
-func runMerge(_ context.Context, args []string, stdout, _ io.Writer) error {
+// A target that a shard could not check makes the merge exit 3 too, after
+// the merged report is written.
+func runMerge(ctx context.Context, args []string, stdout, _ io.Writer) error {
 	fs := newFlagSet("merge")
 	format := fs.String("format", "text", "format on stdout: text, json, sarif, github, markdown, codequality (GitLab)")
 	var outputs stringList
@@ -39,16 +49,46 @@ func runMerge(_ context.Context, args []string, stdout, _ io.Writer) error {
 	if err != nil {
 		return exitcode.UsageError(err)
 	}
+	// The sizes first: a report too large, or reports too large
+	// together, are refused before anything is read. Reports that are
+	// not regular files (pipes) are held to the same limits as they are
+	// read.
+	var total int64
+	for _, name := range files {
+		fi, err := os.Stat(name)
+		if err != nil {
+			return exitcode.UsageError(fmt.Errorf("%s: %v", name, unwrapPathError(err)))
+		}
+		if !fi.Mode().IsRegular() {
+			continue
+		}
+		if fi.Size() > report.MaxJSONSize {
+			return exitcode.UsageError(fmt.Errorf("%s: %v", name, &report.TooLargeError{Limit: report.MaxJSONSize}))
+		}
+		total += fi.Size()
+	}
+	if total > maxMergeInput {
+		return exitcode.UsageError(fmt.Errorf("the reports add up to %s, more than the %s xcheck merge reads: merge them in groups, then merge the results", report.FormatSize(total), report.FormatSize(maxMergeInput)))
+	}
 	merged := &report.Report{Rules: rules.All()}
 	seen := map[string]bool{}
+	from := map[string]string{} // target -> the report it came from
 	var all []finding.Finding
+	var read int64
 	for i, name := range files {
 		f, err := os.Open(name)
 		if err != nil {
 			return exitcode.UsageError(fmt.Errorf("%s: %v", name, unwrapPathError(err)))
 		}
-		rep, err := report.DecodeJSON(f, rules.Lookup)
+		cr := &countingReader{r: f}
+		budget := maxMergeInput - read
+		rep, err := report.DecodeJSONLimit(cr, rules.Lookup, budget)
 		f.Close()
+		read += cr.n
+		var tl *report.TooLargeError
+		if errors.As(err, &tl) && tl.Limit < report.MaxJSONSize {
+			return exitcode.UsageError(fmt.Errorf("%s: the reports add up to more than the %s xcheck merge reads: merge them in groups, then merge the results", name, report.FormatSize(maxMergeInput)))
+		}
 		if err != nil {
 			return exitcode.UsageError(fmt.Errorf("%s: %v", name, err))
 		}
@@ -60,6 +100,7 @@ func runMerge(_ context.Context, args []string, stdout, _ io.Writer) error {
 		for _, t := range rep.Targets {
 			if !seen[t.Name] {
 				seen[t.Name] = true
+				from[t.Name] = name
 				merged.Targets = append(merged.Targets, t)
 			}
 		}
@@ -73,6 +114,9 @@ func runMerge(_ context.Context, args []string, stdout, _ io.Writer) error {
 	sortTargets(merged.Targets)
 	merged.Findings = finding.Merge(all)
 	merged.Finalize()
+	if ctx.Err() != nil {
+		return errInterrupted
+	}
 	if err := r.Render(stdout, merged); err != nil {
 		return exitcode.FailureError(err)
 	}
@@ -81,10 +125,36 @@ func runMerge(_ context.Context, args []string, stdout, _ io.Writer) error {
 			return exitcode.FailureError(err)
 		}
 	}
+	// A shard that could not check a target exited 3; so does the
+	// merge of its report, naming the first such target.
+	if un := merged.Unchecked(); len(un) > 0 {
+		t := un[0]
+		more := ""
+		if len(un) > 1 {
+			more = fmt.Sprintf(", and %d more target", len(un)-1)
+			if len(un) > 2 {
+				more += "s"
+			}
+		}
+		reason, _, _ := strings.Cut(t.Error, "\n")
+		return &reportedError{exitcode.FailureError(fmt.Errorf("%s was not checked (%s%s): %s", t.Name, from[t.Name], more, reason))}
+	}
 	if merged.Failed() {
 		return &findingsError{}
 	}
 	return nil
+}
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
 }
 
 func sortTargets(ts []report.TargetResult) {

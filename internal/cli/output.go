@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/xcheck-dev/xcheck/report"
 )
@@ -67,14 +68,23 @@ func writeOutput(o output, rep *report.Report) error {
 	return writeFileAtomic(o.path, buf.Bytes())
 }
 
+// outputMu is held by writeFileAtomic from the temporary file's creation
+// to its rename or removal, and taken for good by forceQuit.
+var outputMu sync.Mutex
+
 // writeFileAtomic writes data to name through a temporary file in the same
 // directory and a rename: a reader (or a run killed half-way) sees the old
 // file or the new one, never a part. The temporary file is removed on
 // any error. xcheck catches SIGINT and SIGTERM for the whole run (cli.Main),
-// so they cannot stop it between the two; only SIGKILL or a crash can
-// leave a ".NAME.tmp-*" file behind, never a partial NAME. The file gets
+// so they cannot stop it between the two (a second signal, which quits at
+// once, waits for outputMu); only SIGKILL or a crash can leave a
+// ".NAME.tmp-*" file behind, never a partial NAME. The file gets
 // the mode of the file it replaces, else 0644.
 func writeFileAtomic(name string, data []byte) error {
+	// A second SIGINT quits at once, but not between the write and the
+	// rename (forceQuit).
+	outputMu.Lock()
+	defer outputMu.Unlock()
 	dir := filepath.Dir(name)
 	mode := os.FileMode(0o644)
 	if fi, err := os.Stat(name); err == nil && fi.Mode().IsRegular() {

@@ -20,6 +20,7 @@ import (
 	"github.com/xcheck-dev/xcheck/cache"
 	"github.com/xcheck-dev/xcheck/config"
 	"github.com/xcheck-dev/xcheck/finding"
+	"github.com/xcheck-dev/xcheck/internal/gocmd"
 	"github.com/xcheck-dev/xcheck/loader"
 	"github.com/xcheck-dev/xcheck/matrix"
 	"github.com/xcheck-dev/xcheck/report"
@@ -398,16 +399,24 @@ func runKey(fs *flag.FlagSet, f *checkFlags, pkgs []string) (cache.Key, error) {
 // addEnvironment adds what both keys take from outside the module: the
 // environment variables that matter, and the stamps of the PATH
 // directories and of the package managers' databases (a compiler or a
-// library installed or removed changes them).
+// library installed or removed changes them). PATH is taken without the
+// directory that makes $XCHECK_GO the go of PATH (gocmd.PrependXcheckGo),
+// which is new in every run; XCHECK_GO and the go command's file are in
+// the key.
 func addEnvironment(h *cache.Hash) {
 	env := os.Environ()
 	slices.Sort(env)
+	path := gocmd.WithoutLinkDir(os.Getenv("PATH"))
 	for _, kv := range env {
-		if k, _, _ := strings.Cut(kv, "="); relevantEnv(k) {
+		k, _, _ := strings.Cut(kv, "=")
+		if k == "PATH" {
+			kv = "PATH=" + path
+		}
+		if relevantEnv(k) {
 			h.Add("env", kv)
 		}
 	}
-	for _, d := range filepath.SplitList(os.Getenv("PATH")) {
+	for _, d := range filepath.SplitList(path) {
 		h.Add("path-dir", d, cache.Stamp(d))
 	}
 	for _, p := range packageDatabases {

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -9,11 +10,25 @@ import (
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/xcheck-dev/xcheck/internal/exitcode"
+	"github.com/xcheck-dev/xcheck/internal/gocmd"
 )
 
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"xcheck": func() { Main(os.Args[1:], os.Stdout, os.Stderr, os.Exit) },
+		// What cmd/xcheck does.
+		"xcheck": func() {
+			cleanup, err := gocmd.PrependXcheckGo()
+			if err != nil {
+				fmt.Fprintf(os.Stderr, "xcheck: %v\n", err)
+				os.Exit(exitcode.Failure)
+			}
+			Main(os.Args[1:], os.Stdout, os.Stderr, func(code int) {
+				cleanup()
+				os.Exit(code)
+			})
+		},
 	})
 }
 
