@@ -14,6 +14,10 @@
 // with syntax; a Check that reads another package's syntax or TypesInfo
 // and finds it Restored must call graph.Target.NeedFull, and the loader
 // then checks that target again in full (xc2003 does this).
+//
+// The loader records of go/types' Info only what the rules read
+// (NewInfo): an analyzer or Check that reads another map, or the same
+// maps in other packages, must add it there.
 package analyzers
 
 import (

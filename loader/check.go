@@ -20,6 +20,7 @@ import (
 
 	"golang.org/x/tools/go/packages"
 
+	"github.com/xcheck-dev/xcheck/analyzers"
 	"github.com/xcheck-dev/xcheck/analyzers/graph"
 	"github.com/xcheck-dev/xcheck/matrix"
 )
@@ -35,12 +36,15 @@ type node struct {
 	back map[string]bool // imports (by path) that close an import cycle
 	done chan struct{}
 	rec  *pkgRecord // restore the package from this record (reuse.go)
+	// bodiless says the package declares a function without a body
+	// (analyzers.NewInfo): set before done is closed.
+	bodiless bool
 }
 
 // check parses and type-checks the graph of roots for b and returns it,
 // with the number of Go files type-checked. With r holding a snapshot,
 // the frozen packages are restored from it instead (reuse.go).
-func check(ctx context.Context, cfg Config, sh *shared, b *matrix.Build, tags []string, roots []*packages.Package, r *targetReuse) (*graph.Target, int, error) {
+func check(ctx context.Context, cfg Config, sh *shared, b *matrix.Build, tags []string, roots []*packages.Package, r *targetReuse, prio int) (*graph.Target, int, error) {
 	var all []*packages.Package
 	packages.Visit(roots, nil, func(p *packages.Package) { all = append(all, p) })
 	name := b.Target.String()
@@ -116,12 +120,10 @@ func check(ctx context.Context, cfg Config, sh *shared, b *matrix.Build, tags []
 						return
 					}
 				}
-				select {
-				case sh.cpu <- struct{}{}:
-				case <-ctx.Done():
+				if sh.cpu.acquire(ctx, prio) != nil {
 					return
 				}
-				defer func() { <-sh.cpu }()
+				defer sh.cpu.release()
 				k = checkPackage(sh, b, tags, sizes, n, nodes)
 			}
 			mu.Lock()
@@ -272,18 +274,17 @@ func checkPackage(sh *shared, b *matrix.Build, tags []string, sizes types.Sizes,
 	})
 
 	var info *types.Info
-	if gp.Standard {
+	switch {
+	case gp.Standard:
 		info = new(types.Info)
-	} else {
-		info = &types.Info{
-			Types:        make(map[ast.Expr]types.TypeAndValue),
-			Instances:    make(map[*ast.Ident]types.Instance),
-			Defs:         make(map[*ast.Ident]types.Object),
-			Uses:         make(map[*ast.Ident]types.Object),
-			Implicits:    make(map[ast.Node]types.Object),
-			Selections:   make(map[*ast.SelectorExpr]*types.Selection),
-			Scopes:       make(map[ast.Node]*types.Scope),
-			FileVersions: make(map[*ast.File]string),
+	case sh.fullInfo:
+		info = analyzers.FullInfo()
+	default:
+		n.bodiless = analyzers.Bodiless(p.Syntax)
+		info = analyzers.NewInfo(p.Syntax, sizes, importsBodiless(n, nodes))
+		if len(gp.BrokenImports) > 0 && info.Uses == nil {
+			// dropBrokenImportErrors reads them.
+			info.Uses = make(map[*ast.Ident]types.Object)
 		}
 	}
 	var terrs []types.Error
@@ -320,6 +321,25 @@ func checkPackage(sh *shared, b *matrix.Build, tags []string, sizes types.Sizes,
 		p.IllTyped = true
 	}
 	return len(p.Syntax)
+}
+
+// importsBodiless reports whether the package of n imports one outside
+// the standard library that declares a function without a body, or one
+// whose syntax it cannot tell (restored, or not yet checked: an import
+// cycle).
+func importsBodiless(n *node, nodes map[*packages.Package]*node) bool {
+	for path, dep := range n.gp.Imports {
+		d := nodes[dep]
+		switch {
+		case d == nil:
+			return true
+		case d.gp.Standard:
+			// XC2003 does not look into the standard library.
+		case d.bodiless || d.rec != nil || n.back[path]:
+			return true
+		}
+	}
+	return false
 }
 
 type importerFunc func(path string) (*types.Package, error)

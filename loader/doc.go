@@ -37,7 +37,8 @@
 //
 // # How a target is loaded
 //
-// For each target, concurrently (Config.Concurrency at a time):
+// For each target, concurrently (Config.Concurrency listed at a time, of
+// which Config.CheckConcurrency type-checked and analyzed at a time):
 //
 //  1. golang.org/x/tools/go/packages lists the packages matched by the
 //     patterns and all their dependencies (`go list -deps`) with the
@@ -55,12 +56,16 @@
 //     files are parsed without comments, and their function bodies and
 //     package-level table literals are dropped.
 //  3. Packages are type-checked from source with go/types, dependencies
-//     first, in parallel (bounded by GOMAXPROCS across all targets), with
+//     first, in parallel (bounded by GOMAXPROCS across all targets; a
+//     freed CPU goes to the target that started checking first, so that
+//     it finishes and frees its graph first), with
 //     types.SizesFor("gc", GOARCH), the go version of each package's
 //     module and FakeImportC: references to C.xxx type-check without
 //     running cgo. Function bodies of the standard library are not checked
 //     (it builds for every port, a test checks that its declarations do);
-//     those of the user's module and of its dependencies are. Types of two
+//     those of the user's module and of its dependencies are. Of go/types'
+//     Info, only what the rules read of each package is recorded
+//     (analyzers.NewInfo; Config.FullInfo records all of it). Types of two
 //     targets are never mixed; findings carry resolved positions.
 //  4. The source rules run over the graph (analyzers.Run): go/analysis
 //     analyzers over the packages outside the standard library (with

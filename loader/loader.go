@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/tools/go/packages"
@@ -37,9 +38,15 @@ type Config struct {
 	// Tags are build tags (-tags). If empty, -tags in the base
 	// environment's GOFLAGS (if any) are the effective tags.
 	Tags []string
-	// Concurrency is how many targets are listed and checked at once;
+	// Concurrency is how many targets are listed at once;
 	// DefaultConcurrency if zero or less.
 	Concurrency int
+	// CheckConcurrency is how many of those are type-checked and analyzed
+	// at once (a target holds its graph in memory from the start of its
+	// type checking until its rules are done); DefaultCheckConcurrency()
+	// if zero or less. Packages are type-checked in parallel within a
+	// target, GOMAXPROCS at a time across all targets, whatever this is.
+	CheckConcurrency int
 	// Cache is the parse cache; a new one per Load if nil.
 	Cache *Cache
 	// Extra, if set, runs after the rules on each loaded target, for
@@ -70,6 +77,12 @@ type Config struct {
 	// ignores Results.
 	Results    Results
 	ResultsKey string
+	// FullInfo makes the type checker record all of go/types' Info for
+	// every package outside the standard library, for callers of
+	// LoadTargets that run other analyzers. Without it the loader records
+	// only what xcheck's rules read (analyzers.NewInfo): less than half
+	// the memory.
+	FullInfo bool
 }
 
 // Progress is one step of one target's load, for Config.Progress.
@@ -106,10 +119,22 @@ func (p Phase) String() string {
 	return fmt.Sprintf("Phase(%d)", int(p))
 }
 
-// DefaultConcurrency is the number of targets loaded at once by default:
-// `go list` runs are partly I/O-bound, type checking is bounded by
-// GOMAXPROCS separately.
+// DefaultConcurrency is the number of targets listed at once by default:
+// `go list` runs are partly I/O-bound, type checking is bounded
+// separately (DefaultCheckConcurrency).
 const DefaultConcurrency = 4
+
+// DefaultCheckConcurrency returns the number of targets type-checked at
+// once by default: one per four CPUs (GOMAXPROCS), at least one. Within a
+// target the packages are checked in parallel, dependencies first, and a
+// module's import graph is wide enough to keep a few CPUs busy; each
+// target checked at once adds its whole graph to the peak memory (about
+// 90 MiB for the 555-package bench module, on top of the 180 MiB of
+// syntax all targets share), while the go list runs of the next targets
+// overlap the checking.
+func DefaultCheckConcurrency() int {
+	return max(1, runtime.GOMAXPROCS(0)/4)
+}
 
 // Stats says what a Load did and how long it took.
 type Stats struct {
@@ -131,6 +156,7 @@ type TargetStats struct {
 	Files    int // Go files type-checked
 	Findings int
 	List     time.Duration // go list
+	Wait     time.Duration // waiting for a check slot (Config.CheckConcurrency)
 	Check    time.Duration // parsing and type checking (wall time)
 	Analyze  time.Duration // the rules
 	Err      error         // the go command failed for this target
@@ -266,12 +292,15 @@ func load(ctx context.Context, cfg Config, builds []*matrix.Build, patterns []st
 	if cfg.Concurrency <= 0 {
 		cfg.Concurrency = DefaultConcurrency
 	}
+	if cfg.CheckConcurrency <= 0 {
+		cfg.CheckConcurrency = DefaultCheckConcurrency()
+	}
 	cache := cfg.Cache
 	if cache == nil {
 		cache = NewCache()
 	}
 	parsed0, hits0 := cache.parsed.Load(), cache.hits.Load()
-	sh := &shared{cache: cache, memo: newFileMemo(), cpu: make(chan struct{}, runtime.GOMAXPROCS(0)), dir: cfg.Dir}
+	sh := &shared{cache: cache, memo: newFileMemo(), cpu: newCPUSem(runtime.GOMAXPROCS(0)), checking: make(chan struct{}, cfg.CheckConcurrency), dir: cfg.Dir, fullInfo: cfg.FullInfo}
 
 	stats := &Stats{}
 	var idx []int
@@ -290,8 +319,10 @@ func load(ctx context.Context, cfg Config, builds []*matrix.Build, patterns []st
 			sem <- struct{}{}
 			defer func() { <-sem }()
 			ts := &stats.Targets[k]
+			slot := &checkSlot{ch: sh.checking}
+			defer slot.release()
 			ts.Err = safely(func() error {
-				g, err := loadTarget(ctx, cfg, sh, builds[i], patterns, ts)
+				g, err := loadTarget(ctx, cfg, sh, builds[i], patterns, ts, slot)
 				if err != nil || g == nil {
 					return err
 				}
@@ -303,7 +334,7 @@ func load(ctx context.Context, cfg Config, builds []*matrix.Build, patterns []st
 				full := cfg
 				full.Results = nil
 				ts.Reused, ts.Listed, ts.reuse = 0, false, nil
-				if g, err = loadTarget(ctx, full, sh, builds[i], patterns, ts); err != nil || g == nil {
+				if g, err = loadTarget(ctx, full, sh, builds[i], patterns, ts, slot); err != nil || g == nil {
 					return err
 				}
 				done(i, g, ts)
@@ -337,14 +368,49 @@ func load(ctx context.Context, cfg Config, builds []*matrix.Build, patterns []st
 type shared struct {
 	cache *Cache
 	memo  *fileMemo
-	cpu   chan struct{} // bounds type checking across targets
-	dir   string        // where the go command runs
+	cpu   *cpuSem // bounds type checking across targets
+	// started counts the targets that started type checking: a
+	// target's number is its priority for the CPUs (sched.go).
+	started atomic.Int64
+	// checking bounds the targets holding a graph (Config.CheckConcurrency).
+	checking chan struct{}
+	dir      string // where the go command runs
+	// fullInfo is Config.FullInfo.
+	fullInfo bool
 
 	// The digest of the module's file headers, for the package list
 	// keys (listing.go).
 	headersOnce sync.Once
 	headers     cache.Key
 	headersOK   bool
+}
+
+// checkSlot is a target's place among the Config.CheckConcurrency targets
+// type-checked at once: taken before its type checking starts, given back
+// once its rules are done (the graph is garbage then), or on failure.
+type checkSlot struct {
+	ch   chan struct{}
+	held bool
+}
+
+func (s *checkSlot) acquire(ctx context.Context) error {
+	if s.held {
+		return nil
+	}
+	select {
+	case s.ch <- struct{}{}:
+		s.held = true
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (s *checkSlot) release() {
+	if s.held {
+		s.held = false
+		<-s.ch
+	}
 }
 
 // safely runs f, turning a panic into an error, so that one target's
@@ -372,7 +438,7 @@ func (cfg *Config) progress(p Progress) {
 // loadTarget lists, parses and type-checks the packages of one target.
 // It returns a nil graph (and no error) when Config.Focus keeps no
 // package.
-func loadTarget(ctx context.Context, cfg Config, sh *shared, b *matrix.Build, patterns []string, ts *TargetStats) (*graph.Target, error) {
+func loadTarget(ctx context.Context, cfg Config, sh *shared, b *matrix.Build, patterns []string, ts *TargetStats, slot *checkSlot) (*graph.Target, error) {
 	t0 := time.Now()
 	cfg.progress(Progress{Target: ts.Target, Phase: PhaseListing})
 	env, tags := targetEnv(cfg, b)
@@ -442,8 +508,13 @@ func loadTarget(ctx context.Context, cfg Config, sh *shared, b *matrix.Build, pa
 		packages.Visit(roots, nil, func(p *packages.Package) { all = append(all, p) })
 		r = newTargetReuse(cfg, b, tags, all)
 	}
+	tw := time.Now()
+	if err := slot.acquire(ctx); err != nil {
+		return nil, err
+	}
+	ts.Wait = time.Since(tw)
 	t1 := time.Now()
-	g, files, err := check(ctx, cfg, sh, b, tags, roots, r)
+	g, files, err := check(ctx, cfg, sh, b, tags, roots, r, int(sh.started.Add(1)))
 	ts.Check = time.Since(t1)
 	if err != nil {
 		return nil, err

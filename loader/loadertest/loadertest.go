@@ -5,6 +5,7 @@ package loadertest
 import (
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -100,4 +101,17 @@ func Dump(fs []finding.Finding) string {
 		b.WriteString("\n")
 	}
 	return b.String()
+}
+
+// Download runs `go mod download` in dir through the module proxy (the
+// environment's GOPROXY, not Env's "off"), so that tests of real modules
+// find their dependencies in the module cache on a fresh machine, and
+// fails the test if that is not possible.
+func Download(t testing.TB, dir string) {
+	t.Helper()
+	env := gocmd.MergeEnv(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off", "GOTOOLCHAIN=local")
+	cmd := exec.Command("go", "mod", "download")
+	cmd.Dir, cmd.Env = dir, env
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "downloading the dependencies of %s through the module proxy:\n%s", dir, out)
 }
