@@ -49,6 +49,9 @@ func WithoutLinkDir(path string) string {
 // programs xcheck starts (they inherit PATH). The go command finds its
 // GOROOT through the link, as it resolves its own executable's links.
 //
+// A relative XCHECK_GO with a directory part is made absolute (relative
+// to the current directory, not to -C's), for Go.Run too.
+//
 // When XCHECK_GO is unset, or names no go command that can be run (not
 // found, or found only through a relative PATH entry, which Go.Run
 // refuses), PrependXcheckGo changes nothing: Go.Run reports the problem
@@ -99,6 +102,12 @@ func PrependXcheckGo() (cleanup func(), err error) {
 	if err := os.Setenv("PATH", newPath); err != nil {
 		os.RemoveAll(dir)
 		return nop, fmt.Errorf("XCHECK_GO: making it the go of PATH: %v", err)
+	}
+	if bin != abs && strings.ContainsRune(bin, filepath.Separator) {
+		// A relative path ("./go", "bin/go") is relative to where
+		// xcheck started, also for Go.Run with -C, which runs the go
+		// command in another directory.
+		_ = os.Setenv("XCHECK_GO", abs)
 	}
 	linkDir = dir
 	var once sync.Once

@@ -94,3 +94,17 @@ func TestPrependXcheckGoNothing(t *testing.T) {
 	_, err := (&Go{}).Run(t.Context(), nil, "env")
 	assert.ErrorContains(t, err, "found through a relative PATH entry")
 }
+
+// A relative path is made absolute against the current directory, so
+// that Go.Run, which runs in -C's directory, runs the same go command.
+func TestPrependXcheckGoRelative(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.Mkdir(filepath.Join(dir, "bin"), 0o755))
+	gobin := filepath.Join(dir, "bin", "go")
+	require.NoError(t, os.WriteFile(gobin, []byte("#!/bin/sh\n"), 0o755))
+	t.Chdir(dir)
+	_, err := prepend(t, "bin/go", "/usr/bin:/bin")
+	require.NoError(t, err)
+	assert.Equal(t, gobin, os.Getenv("XCHECK_GO"))
+	assert.Equal(t, gobin, (&Go{Dir: t.TempDir()}).bin())
+}
