@@ -352,6 +352,14 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if f.verbose && stats != nil {
 		fmt.Fprintf(stderr, "xcheck: loaded %d targets in %s (%d files parsed, %d parse-cache hits)\n",
 			len(stats.Targets), stats.Wall.Round(time.Millisecond), stats.ParsedFiles, stats.CacheHits)
+		for _, ts := range stats.Targets {
+			if ts.Err != nil || ts.Packages == 0 {
+				continue
+			}
+			fmt.Fprintf(stderr, "xcheck:   %s: %d packages (%d matched, %d restored), %d files type-checked; go list %s, waited %s, type checking %s, rules %s\n",
+				ts.Target, ts.Packages, ts.Roots, ts.Reused, ts.Files, ts.List.Round(time.Millisecond),
+				ts.Wait.Round(time.Millisecond), ts.Check.Round(time.Millisecond), ts.Analyze.Round(time.Millisecond))
+		}
 	}
 	rc.noteReuse(stats)
 	all = fm.filter(pl.cfg.Apply(all))
