@@ -61,6 +61,7 @@ type loadReport struct {
 		Verdict    string `json:"verdict"`
 		Error      string `json:"error"`
 		CgoEnabled bool   `json:"cgo_enabled"`
+		Packages   int    `json:"packages"`
 		Counts     struct {
 			Errors     int `json:"errors"`
 			Warnings   int `json:"warnings"`
@@ -134,8 +135,8 @@ func TestLoad2000Packages20Targets(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute) // a hang guard, not a limit
 	defer cancel()
-	r20 := runLoad(ctx, t, bin, gen, loadTargets)
-	r5 := runLoad(ctx, t, bin, gen, loadTargets5)
+	r20, pkgs20 := runLoad(ctx, t, bin, gen, loadTargets)
+	r5, _ := runLoad(ctx, t, bin, gen, loadTargets5)
 
 	if r20.MaxRSSKB == 0 {
 		t.Logf("peak memory is not available on %s: not checked", runtime.GOOS)
@@ -167,6 +168,7 @@ func TestLoad2000Packages20Targets(t *testing.T) {
 			continue
 		}
 		assert.Equal(t, gen.Packages, l.module, "the module's packages in the graph of %s", target)
+		assert.Equal(t, len(l.module)+l.std, pkgs20[target], "packages xcheck checked for %s vs go list -deps", target)
 		counts = append(counts, fmt.Sprintf("%s %d", target, len(l.module)+l.std))
 	}
 	t.Logf("packages per target (go list -deps ./..., %d of them the module's; %s): %s",
@@ -177,7 +179,7 @@ func TestLoad2000Packages20Targets(t *testing.T) {
 // runLoad runs xcheck on the generated module for targets, with an empty
 // XCHECK_CACHE and CGO_ENABLED=0, checks its report and logs its wall
 // time and peak memory.
-func runLoad(ctx context.Context, t *testing.T, bin string, gen *genModule, targets []string) result {
+func runLoad(ctx context.Context, t *testing.T, bin string, gen *genModule, targets []string) (result, map[string]int) {
 	t.Helper()
 	env := baseEnv(t, gen.Dir, "XCHECK_CACHE="+t.TempDir(), "CGO_ENABLED=0")
 	load0 := procLoadAvg()
@@ -246,7 +248,11 @@ func runLoad(ctx context.Context, t *testing.T, bin string, gen *genModule, targ
 		assert.Equal(t, want32, f.Targets, "%s", f)
 		assert.False(t, f.Suppressed, "%s", f)
 	}
-	return r
+	pkgs := map[string]int{}
+	for _, tr := range rep.Targets {
+		pkgs[tr.Target] = tr.Packages
+	}
+	return r, pkgs
 }
 
 // findingsFor returns the unsuppressed findings at warning

@@ -103,6 +103,7 @@ func fixtureReport() *Report {
 				VariantVar: "GOAMD64", Variant: "v1", VariantFrom: "default",
 				IsPort: true, Native: true,
 				CgoEnabled: true, CgoReason: `native build and C compiler "gcc" found`, CC: "gcc",
+				Packages: 78,
 			},
 			{
 				Name: "linux/arm/v6", GOOS: "linux", GOARCH: "arm",

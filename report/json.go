@@ -51,6 +51,7 @@ type jsonTarget struct {
 	Verdict    string       `json:"verdict"`
 	Error      string       `json:"error"` // why the target could not be checked (verdict "error"); "" otherwise
 	Counts     jsonCounts   `json:"counts"`
+	Packages   int          `json:"packages"` // in the target's import graph, standard library included; 0 if not loaded
 }
 
 type jsonVariant struct {
@@ -128,6 +129,7 @@ func toJSON(r *Report) *jsonReport {
 			Verdict:    string(t.Verdict),
 			Error:      t.Error,
 			Counts:     toJSONCounts(t.Counts),
+			Packages:   t.Packages,
 		}
 		if t.VariantVar != "" {
 			jt.Variant = &jsonVariant{Name: t.VariantVar, Value: t.Variant, From: t.VariantFrom}
@@ -308,6 +310,7 @@ func DecodeJSONLimit(r io.Reader, lookup func(id string) *finding.Rule, limit in
 			CC:         jt.CC,
 			Sysroot:    jt.Sysroot,
 			Error:      jt.Error,
+			Packages:   jt.Packages,
 			Verdict:    v,
 			Counts: finding.Counts{
 				Errors:     jt.Counts.Errors,

@@ -97,7 +97,7 @@ func TestJSONShape(t *testing.T) {
 	targets := doc["targets"].([]any)
 	plain := targets[0].(map[string]any) // js/wasm: no variant variable
 	assert.ElementsMatch(t, []string{"target", "goos", "goarch", "is_port", "native", "cgo_enabled",
-		"cgo_reason", "cc", "sysroot", "verdict", "error", "counts"}, keys(plain))
+		"cgo_reason", "cc", "sysroot", "verdict", "error", "counts", "packages"}, keys(plain))
 	withVariant := targets[2].(map[string]any)
 	assert.Equal(t, map[string]any{"name": "GOARM", "value": "6", "from": "target"}, withVariant["variant"])
 

@@ -66,6 +66,11 @@ type TargetResult struct {
 	Error   string
 	Verdict finding.Verdict
 	Counts  finding.Counts
+	// Packages is the number of packages in the target's import graph as
+	// xcheck loaded it (the standard library included); 0 when its
+	// packages were not loaded (a target that fails before compiling,
+	// xcheck inspect).
+	Packages int
 }
 
 // Finalize computes each target's verdict and counts from the findings.

@@ -389,7 +389,7 @@ func TestCachedReportCoversReport(t *testing.T) {
 	require.Equal(t, []string{"Rule", "Severity", "Targets", "Pos", "Message", "Why", "Fix", "Suppressed"}, fields(finding.Finding{}),
 		"finding.Finding changed: update cachedFinding in runcache.go")
 	require.Equal(t, []string{"Name", "GOOS", "GOARCH", "VariantVar", "Variant", "VariantFrom", "IsPort", "Native",
-		"CgoEnabled", "CgoReason", "CC", "Sysroot", "Error", "Verdict", "Counts"}, fields(report.TargetResult{}),
+		"CgoEnabled", "CgoReason", "CC", "Sysroot", "Error", "Verdict", "Counts", "Packages"}, fields(report.TargetResult{}),
 		"report.TargetResult changed: check that it still encodes as JSON in runcache.go")
 }
 

@@ -362,6 +362,15 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 	}
 	rc.noteReuse(stats)
+	if stats != nil {
+		for _, ts := range stats.Targets {
+			for i := range rep.Targets {
+				if rep.Targets[i].Name == ts.Target {
+					rep.Targets[i].Packages = ts.Packages
+				}
+			}
+		}
+	}
 	all = fm.filter(pl.cfg.Apply(all))
 	// //xcheck:ignore directives of the module's own files.
 	if ds, problems, err := suppress.Scan(mod.Root); err == nil {
