@@ -3,10 +3,10 @@ package cache
 import (
 	"bytes"
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"go/parser"
 	"go/token"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -14,6 +14,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/xcheck-dev/xcheck/internal/boundedfile"
 )
 
 // contentExts are the extensions of the files whose content can change a
@@ -191,31 +193,16 @@ func hashTree(root string, headers bool) (Key, TreeStats, error) {
 // the memory to hold it.
 const MaxHashedSize = 64 << 20
 
-// readHashed reads a file to hash, or, for a file over MaxHashedSize (at
-// open time or while it is read), returns what identifies it instead.
+// readHashed reads a file to hash, or, for a regular file over
+// MaxHashedSize (at open time or while it is read), returns what
+// identifies it instead.
 func readHashed(name string) (data []byte, large string, err error) {
-	f, err := os.Open(name)
-	if err != nil {
-		return nil, "", err
+	data, fi, err := boundedfile.Read(name, MaxHashedSize, "a file of the module")
+	var be *boundedfile.Error
+	if errors.As(err, &be) && be.Mode.IsRegular() {
+		return nil, fmt.Sprintf("large size=%d mtime=%d", fi.Size(), fi.ModTime().UnixNano()), nil
 	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, "", err
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, "", fmt.Errorf("%s: not a regular file", name)
-	}
-	if fi.Size() <= MaxHashedSize {
-		data, err = io.ReadAll(io.LimitReader(f, MaxHashedSize+1))
-		if err != nil {
-			return nil, "", err
-		}
-		if len(data) <= MaxHashedSize {
-			return data, "", nil
-		}
-	}
-	return nil, fmt.Sprintf("large size=%d mtime=%d", fi.Size(), fi.ModTime().UnixNano()), nil
+	return data, "", err
 }
 
 // treeLine is one entry of a tree digest.

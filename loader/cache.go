@@ -8,12 +8,11 @@ import (
 	"go/parser"
 	"go/scanner"
 	"go/token"
-	"io"
-	"io/fs"
-	"os"
 	"sync"
 	"sync/atomic"
 	"unicode/utf8"
+
+	"github.com/xcheck-dev/xcheck/internal/boundedfile"
 )
 
 // Cache holds parsed files, shared by every target of a Load (and, if
@@ -106,112 +105,11 @@ func (fm *fileMemo) read(name string) ([]byte, [sha256.Size]byte, error) {
 const MaxSourceSize = 64 << 20
 
 // readSource reads the Go file name whole, refusing what no Go file of a
-// real module is: a file larger than [MaxSourceSize], or not a regular
-// file (a named pipe, whose open or read would block the load for ever;
-// a device such as /dev/zero, which never ends). The size is checked
-// before reading, and the read is bounded as well, so a file that grows
-// while it is read costs at most the limit.
+// real module is (boundedfile.Read): a file larger than [MaxSourceSize],
+// or not a regular file.
 func readSource(name string) ([]byte, error) {
-	fi, err := os.Stat(name)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkSource(name, fi); err != nil {
-		return nil, err
-	}
-	f, err := os.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	// Check what was opened, in case name was replaced since os.Stat.
-	if fi, err = f.Stat(); err != nil {
-		return nil, err
-	}
-	if err := checkSource(name, fi); err != nil {
-		return nil, err
-	}
-	// As os.ReadFile, with the buffer sized from the file and the reader
-	// limited to one byte more than the limit, to see a file that grew.
-	src := make([]byte, 0, fi.Size()+512)
-	r := io.LimitReader(f, MaxSourceSize+1)
-	for {
-		if len(src) == cap(src) {
-			src = append(src, 0)[:len(src)]
-		}
-		n, err := r.Read(src[len(src):cap(src)])
-		src = src[:len(src)+n]
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, &fs.PathError{Op: "read", Path: name, Err: err}
-		}
-	}
-	if len(src) > MaxSourceSize {
-		return nil, &sourceError{Path: name, Size: -1, Mode: fi.Mode()}
-	}
-	return src, nil
-}
-
-// checkSource returns a [*sourceError] when fi is not a regular file of
-// at most [MaxSourceSize] bytes.
-func checkSource(name string, fi fs.FileInfo) error {
-	if !fi.Mode().IsRegular() || fi.Size() > MaxSourceSize {
-		return &sourceError{Path: name, Size: fi.Size(), Mode: fi.Mode()}
-	}
-	return nil
-}
-
-// sourceError is why the loader did not read a Go file: it is not a
-// regular file, or it is larger than [MaxSourceSize]. The file's package
-// gets it as an error, which becomes a finding at the file.
-type sourceError struct {
-	Path string
-	Size int64 // the file's size; -1 when it grew past the limit while being read
-	Mode fs.FileMode
-}
-
-func (e *sourceError) Error() string {
-	if !e.Mode.IsRegular() {
-		return fmt.Sprintf("%s is %s, not a regular file: not read", e.Path, fileKind(e.Mode))
-	}
-	if e.Size < 0 {
-		return fmt.Sprintf("%s grew past the %d MiB limit for a Go source file while being read: not read", e.Path, MaxSourceSize>>20)
-	}
-	return fmt.Sprintf("%s is %s (%d bytes), over the %d MiB limit for a Go source file: not read", e.Path, humanSize(e.Size), e.Size, MaxSourceSize>>20)
-}
-
-// fileKind names the type of a file that is not a regular one.
-func fileKind(m fs.FileMode) string {
-	switch {
-	case m.IsDir():
-		return "a directory"
-	case m&fs.ModeNamedPipe != 0:
-		return "a named pipe (FIFO)"
-	case m&fs.ModeCharDevice != 0:
-		return "a character device"
-	case m&fs.ModeDevice != 0:
-		return "a device"
-	case m&fs.ModeSocket != 0:
-		return "a socket"
-	}
-	return "a special file (" + m.Type().String() + ")"
-}
-
-// humanSize renders n bytes in the largest binary unit under which it is
-// at least 1: "4.0 GiB", "65.0 MiB".
-func humanSize(n int64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit && exp < 5; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
+	src, _, err := boundedfile.Read(name, MaxSourceSize, "a Go source file")
+	return src, err
 }
 
 // parse returns the syntax of file name. On a syntax error it returns the
