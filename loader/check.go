@@ -36,9 +36,10 @@ type node struct {
 	back map[string]bool // imports (by path) that close an import cycle
 	done chan struct{}
 	rec  *pkgRecord // restore the package from this record (reuse.go)
-	// bodiless says the package declares a function without a body
-	// (analyzers.NewInfo): set before done is closed.
-	bodiless bool
+	// needsUses says a rule reads where the package's objects are used,
+	// in it and in its importers (analyzers.NeedsUses): set before done
+	// is closed.
+	needsUses bool
 }
 
 // check parses and type-checks the graph of roots for b and returns it,
@@ -280,8 +281,8 @@ func checkPackage(sh *shared, b *matrix.Build, tags []string, sizes types.Sizes,
 	case sh.fullInfo:
 		info = analyzers.FullInfo()
 	default:
-		n.bodiless = analyzers.Bodiless(p.Syntax)
-		info = analyzers.NewInfo(p.Syntax, sizes, importsBodiless(n, nodes))
+		n.needsUses = analyzers.NeedsUses(gp)
+		info = analyzers.NewInfo(p.Syntax, sizes, n.needsUses || importsNeedsUses(n, nodes))
 		if len(gp.BrokenImports) > 0 && info.Uses == nil {
 			// dropBrokenImportErrors reads them.
 			info.Uses = make(map[*ast.Ident]types.Object)
@@ -323,11 +324,10 @@ func checkPackage(sh *shared, b *matrix.Build, tags []string, sizes types.Sizes,
 	return len(p.Syntax)
 }
 
-// importsBodiless reports whether the package of n imports one outside
-// the standard library that declares a function without a body, or one
-// whose syntax it cannot tell (restored, or not yet checked: an import
-// cycle).
-func importsBodiless(n *node, nodes map[*packages.Package]*node) bool {
+// importsNeedsUses reports whether the package of n imports one outside
+// the standard library whose uses a rule reads (node.needsUses), or one
+// it cannot tell of (restored, or not yet checked: an import cycle).
+func importsNeedsUses(n *node, nodes map[*packages.Package]*node) bool {
 	for path, dep := range n.gp.Imports {
 		d := nodes[dep]
 		switch {
@@ -335,7 +335,7 @@ func importsBodiless(n *node, nodes map[*packages.Package]*node) bool {
 			return true
 		case d.gp.Standard:
 			// XC2003 does not look into the standard library.
-		case d.bodiless || d.rec != nil || n.back[path]:
+		case d.needsUses || d.rec != nil || n.back[path]:
 			return true
 		}
 	}

@@ -3,6 +3,8 @@ package loader_test
 import (
 	"context"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -43,15 +45,19 @@ func TestNewInfoAgrees(t *testing.T) {
 			requireSame(t, full, lean)
 			for _, f := range lean {
 				fired[f.Rule.ID] = true
+				if f.Rule.ID == "XC2003" && slices.ContainsFunc(f.Why, func(w string) bool { return strings.HasPrefix(w, "used at ") }) {
+					fired["XC2003 used at"] = true
+				}
 			}
 		})
 	}
-	for _, id := range []string{"XC2003", "XC2005", "XC3002"} {
+	for _, id := range []string{"XC2003", "XC2005", "XC3002", "XC2003 used at"} {
 		require.True(t, fired[id], "no module made %s fire: the comparison does not cover what it reads", id)
 	}
 }
 
-// infoRules is a module on which XC2003, XC2005 and XC3002 fire.
+// infoRules is a module on which XC2003 (with and without uses), XC2005
+// and XC3002 fire.
 const infoRules = `
 -- go.mod --
 module example.com/inforules
@@ -66,6 +72,7 @@ import (
 
 	"example.com/inforules/asm"
 	"example.com/inforules/db"
+	"example.com/inforules/mix"
 )
 
 type counters struct {
@@ -77,7 +84,7 @@ var c counters
 
 func main() {
 	atomic.AddInt64(&c.n, 1)
-	fmt.Println(asm.Sum(1, 2), db.Open("x"))
+	fmt.Println(asm.Sum(1, 2), db.Open("x"), mix.F(), mix.G())
 }
 -- asm/sum.go --
 package asm
@@ -91,6 +98,32 @@ TEXT ·Sum(SB), NOSPLIT, $0-24
 	MOVQ a+0(FP), AX
 	ADDQ b+8(FP), AX
 	MOVQ AX, ret+16(FP)
+	RET
+-- mix/mix.go --
+package mix
+
+// F is implemented in assembly for amd64 only, G for amd64 and arm64:
+// on arm64 the package compiles and only programs using F fail to link
+// (XC2003 then reads the uses).
+func F() int
+
+func G() int
+-- mix/mix_amd64.s --
+#include "textflag.h"
+
+TEXT ·F(SB), NOSPLIT, $0-8
+	MOVQ $1, ret+0(FP)
+	RET
+
+TEXT ·G(SB), NOSPLIT, $0-8
+	MOVQ $2, ret+0(FP)
+	RET
+-- mix/mix_arm64.s --
+#include "textflag.h"
+
+TEXT ·G(SB), NOSPLIT, $0-8
+	MOVD $2, R0
+	MOVD R0, ret+0(FP)
 	RET
 -- db/db_cgo.go --
 //go:build cgo

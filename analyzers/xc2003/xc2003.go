@@ -131,14 +131,27 @@ func hasDirective(fd *ast.FuncDecl, prefix string) bool {
 	return false
 }
 
-// check reports the declarations of p that nothing implements.
-func check(g *graph.Target, p *graph.Package, decls []*ast.FuncDecl) []finding.Finding {
-	complete := len(p.CgoFiles) == 0
+// asm is what p's assembly says about its functions without a body.
+type asm struct {
+	// complete: no assembly or other non-Go file of the package is
+	// built for the target (the compiler is run with -complete).
+	complete bool
+	// have and elsewhere: the TEXT symbols of the package's assembly
+	// built for the target, and of that left out.
+	have, elsewhere map[string][]def
+	// opaque: a built file cannot be read for its symbols.
+	opaque bool
+}
+
+// readAsm reads the symbols of p's assembly; elsewhere only if want says
+// a declaration needs it.
+func readAsm(p *graph.Package, want func(have map[string][]def) bool) asm {
+	a := asm{complete: len(p.CgoFiles) == 0}
 	var built, left []string // assembly files for the target, and left out
 	for _, f := range p.OtherFiles {
 		ext := filepath.Ext(f)
 		if extFile[ext] {
-			complete = false
+			a.complete = false
 		}
 		if ext == ".s" {
 			built = append(built, f)
@@ -149,28 +162,76 @@ func check(g *graph.Target, p *graph.Package, decls []*ast.FuncDecl) []finding.F
 			left = append(left, f)
 		}
 	}
-	have, opaque := symbols(p.PkgPath, built)
-	if opaque && !complete {
+	a.have, a.opaque = symbols(p.PkgPath, built)
+	if a.opaque && !a.complete {
+		return a
+	}
+	if want == nil || want(a.have) {
+		a.elsewhere, _ = symbols(p.PkgPath, left)
+	}
+	return a
+}
+
+// linkOnly returns the declarations that, with other non-Go files built
+// for the target, break only the link of programs that use them: those
+// defined only in assembly left out.
+func (a asm) linkOnly(decls []*ast.FuncDecl) []*ast.FuncDecl {
+	var out []*ast.FuncDecl
+	for _, fd := range decls {
+		if _, ok := a.have[fd.Name.Name]; !ok && len(a.elsewhere[fd.Name.Name]) > 0 {
+			out = append(out, fd)
+		}
+	}
+	return out
+}
+
+// NeedsUses reports whether Check needs the uses of p's functions, in p
+// and in the packages importing it (their TypesInfo.Uses): p declares a
+// function without a body that only assembly left out for the target
+// defines, while other non-Go files are built, so that only its uses
+// break the build. Call it once p.Syntax, p.CgoFiles and the go command's
+// file lists are set; the type checker can then record Uses only where
+// XC2003 reads them.
+func NeedsUses(p *graph.Package) bool {
+	if p.Standard || len(p.Syntax) == 0 {
+		return false
+	}
+	decls := bodiless(p)
+	if len(decls) == 0 || len(p.CgoFiles) == 0 && !hasExtFile(p) {
+		return false
+	}
+	a := readAsm(p, func(have map[string][]def) bool {
+		return slices.ContainsFunc(decls, func(fd *ast.FuncDecl) bool { return have[fd.Name.Name] == nil })
+	})
+	return !a.complete && !(a.opaque) && len(a.linkOnly(decls)) > 0
+}
+
+func hasExtFile(p *graph.Package) bool {
+	return slices.ContainsFunc(p.OtherFiles, func(f string) bool { return extFile[filepath.Ext(f)] })
+}
+
+// check reports the declarations of p that nothing implements.
+func check(g *graph.Target, p *graph.Package, decls []*ast.FuncDecl) []finding.Finding {
+	a := readAsm(p, nil)
+	if a.opaque && !a.complete {
 		return nil // a macro defines functions: cannot tell
 	}
-	elsewhere, _ := symbols(p.PkgPath, left)
+	complete, have, elsewhere := a.complete, a.have, a.elsewhere
 
 	// With other non-Go files for the target, a function without a
 	// body only breaks the link of programs that use it.
 	var uses map[types.Object]use
 	if !complete {
 		objs := map[types.Object]bool{}
-		for _, fd := range decls {
-			if _, ok := have[fd.Name.Name]; !ok && len(elsewhere[fd.Name.Name]) > 0 {
-				if p.Restored {
-					// Whether it is used needs the types of p and of its
-					// importers.
-					g.NeedFull("XC2003 needs the uses of " + p.PkgPath + "." + fd.Name.Name)
-					return nil
-				}
-				if obj := objectOf(p, fd); obj != nil {
-					objs[obj] = true
-				}
+		for _, fd := range a.linkOnly(decls) {
+			if p.Restored {
+				// Whether it is used needs the types of p and of its
+				// importers.
+				g.NeedFull("XC2003 needs the uses of " + p.PkgPath + "." + fd.Name.Name)
+				return nil
+			}
+			if obj := objectOf(p, fd); obj != nil {
+				objs[obj] = true
 			}
 		}
 		if len(objs) == 0 {
@@ -236,13 +297,9 @@ type use struct {
 	pos token.Pos
 }
 
-// objectOf returns the object fd declares.
+// objectOf returns the object fd declares (a package-level function:
+// no need for TypesInfo.Defs).
 func objectOf(p *graph.Package, fd *ast.FuncDecl) types.Object {
-	if p.TypesInfo != nil && p.TypesInfo.Defs != nil {
-		if obj := p.TypesInfo.Defs[fd.Name]; obj != nil {
-			return obj
-		}
-	}
 	if p.Types != nil {
 		return p.Types.Scope().Lookup(fd.Name.Name)
 	}

@@ -338,6 +338,37 @@ func siteAt(p *graph.Package, pos, end token.Pos) *site {
 	return found
 }
 
+// Mentions reports whether files import sync/atomic and name one of the
+// functions the analyzer looks at (as atomic.AddInt64, or AddInt64
+// through a dot import; an identifier of the same name elsewhere counts
+// too): only then does it read the package's TypesInfo.
+func Mentions(files []*ast.File) bool {
+	imports := false
+	for _, f := range files {
+		for _, imp := range f.Imports {
+			if imp.Path.Value == `"sync/atomic"` {
+				imports = true
+			}
+		}
+	}
+	if !imports {
+		return false
+	}
+	found := false
+	for _, f := range files {
+		ast.Inspect(f, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok && funcs[id.Name] {
+				found = true
+			}
+			return !found
+		})
+		if found {
+			return true
+		}
+	}
+	return false
+}
+
 func importsAtomic(pkg *types.Package) bool {
 	for _, imp := range pkg.Imports() {
 		if imp.Path() == "sync/atomic" {

@@ -1,6 +1,9 @@
 package xc2005_test
 
 import (
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -95,4 +98,27 @@ func TestQuiet(t *testing.T) {
 		loadertest.Build(t, "linux/riscv64", false),
 		loadertest.Build(t, "js/wasm", false))
 	assert.Empty(t, fs, loadertest.Dump(fs))
+}
+
+// TestMentions checks the syntactic test the loader uses to record types
+// only where the analyzer reads them.
+func TestMentions(t *testing.T) {
+	for _, tc := range []struct {
+		name, src string
+		want      bool
+	}{
+		{"call", "package p\nimport \"sync/atomic\"\nvar n int64\nfunc f() { atomic.AddInt64(&n, 1) }", true},
+		{"renamed import", "package p\nimport a \"sync/atomic\"\nvar n uint64\nfunc f() uint64 { return a.LoadUint64(&n) }", true},
+		{"dot import", "package p\nimport . \"sync/atomic\"\nvar n int64\nfunc f() { StoreInt64(&n, 1) }", true},
+		{"func value", "package p\nimport \"sync/atomic\"\nvar g = atomic.CompareAndSwapUint64", true},
+		{"typed atomics only", "package p\nimport \"sync/atomic\"\nvar n atomic.Int64\nfunc f() { n.Add(1) }", false},
+		{"32-bit functions only", "package p\nimport \"sync/atomic\"\nvar n int32\nfunc f() { atomic.AddInt32(&n, 1) }", false},
+		{"no sync/atomic", "package p\nfunc AddInt64(p *int64, d int64) {}\nvar n int64\nfunc f() { AddInt64(&n, 1) }", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f, err := parser.ParseFile(token.NewFileSet(), "p.go", tc.src, 0)
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, xc2005.Mentions([]*ast.File{f}))
+		})
+	}
 }
