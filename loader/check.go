@@ -36,16 +36,25 @@ type node struct {
 	back map[string]bool // imports (by path) that close an import cycle
 	done chan struct{}
 	rec  *pkgRecord // restore the package from this record (reuse.go)
+	// shared says its function bodies were not type-checked: another
+	// target found them clean with the same inputs (share.go).
+	shared bool
 	// needsUses says a rule reads where the package's objects are used,
 	// in it and in its importers (analyzers.NeedsUses): set before done
 	// is closed.
 	needsUses bool
 }
 
-// check parses and type-checks the graph of roots for b and returns it,
-// with the number of Go files type-checked. With r holding a snapshot,
-// the frozen packages are restored from it instead (reuse.go).
-func check(ctx context.Context, cfg Config, sh *shared, b *matrix.Build, tags []string, roots []*packages.Package, r *targetReuse, prio int) (*graph.Target, int, error) {
+// checkCounts counts what check did.
+type checkCounts struct {
+	files  int // Go files type-checked
+	shared int // packages whose function bodies another target checked
+}
+
+// check parses and type-checks the graph of roots for b and returns it.
+// With r holding a snapshot, the frozen packages are restored from it
+// instead (reuse.go).
+func check(ctx context.Context, cfg Config, sh *shared, b *matrix.Build, tags []string, roots []*packages.Package, r *targetReuse, prio int) (*graph.Target, checkCounts, error) {
 	var all []*packages.Package
 	packages.Visit(roots, nil, func(p *packages.Package) { all = append(all, p) })
 	name := b.Target.String()
@@ -89,10 +98,11 @@ func check(ctx context.Context, cfg Config, sh *shared, b *matrix.Build, tags []
 	}
 
 	var (
-		wg    sync.WaitGroup
-		mu    sync.Mutex
-		files int
-		perr  error // the first panic
+		wg     sync.WaitGroup
+		mu     sync.Mutex
+		counts checkCounts
+		prints apiPrints // fingerprints of this target's types (share.go)
+		perr   error     // the first panic
 		// checked counts the packages type-checked, for Config.Progress.
 		checked int
 	)
@@ -125,10 +135,13 @@ func check(ctx context.Context, cfg Config, sh *shared, b *matrix.Build, tags []
 					return
 				}
 				defer sh.cpu.release()
-				k = checkPackage(sh, b, tags, sizes, n, nodes)
+				k = checkPackage(sh, b, tags, sizes, n, nodes, &prints)
 			}
 			mu.Lock()
-			files += k
+			counts.files += k
+			if n.shared {
+				counts.shared++
+			}
 			checked++
 			c := checked
 			mu.Unlock()
@@ -137,10 +150,10 @@ func check(ctx context.Context, cfg Config, sh *shared, b *matrix.Build, tags []
 	}
 	wg.Wait()
 	if err := ctx.Err(); err != nil {
-		return nil, 0, err
+		return nil, checkCounts{}, err
 	}
 	if perr != nil {
-		return nil, 0, perr
+		return nil, checkCounts{}, perr
 	}
 
 	var rootGPs []*graph.Package
@@ -148,7 +161,7 @@ func check(ctx context.Context, cfg Config, sh *shared, b *matrix.Build, tags []
 		rootGPs = append(rootGPs, nodes[r].gp)
 	}
 	g := graph.NewTarget(b, sh.cache.FileSet(), cfg.Dir, root, goroot, tags, gps, rootGPs)
-	return g, files, nil
+	return g, counts, nil
 }
 
 // findBackEdges records, for each node, the imports to wait for and those
@@ -196,7 +209,7 @@ func findBackEdges(all []*packages.Package, nodes map[*packages.Package]*node) {
 
 // checkPackage parses and type-checks one package whose imports are done,
 // and returns the number of files it checked.
-func checkPackage(sh *shared, b *matrix.Build, tags []string, sizes types.Sizes, n *node, nodes map[*packages.Package]*node) int {
+func checkPackage(sh *shared, b *matrix.Build, tags []string, sizes types.Sizes, n *node, nodes map[*packages.Package]*node, prints *apiPrints) int {
 	gp := n.gp
 	p := gp.Package
 	p.Fset = sh.cache.FileSet()
@@ -288,12 +301,22 @@ func checkPackage(sh *shared, b *matrix.Build, tags []string, sizes types.Sizes,
 			info.Uses = make(map[*ast.Ident]types.Object)
 		}
 	}
+	// Function bodies another target found clean with the same inputs
+	// are not checked again (share.go).
+	var (
+		key   bodyKeys
+		share = !gp.Standard && !sh.fullInfo && !sh.allBodies && shareable(n, info)
+	)
+	if share {
+		key = prints.bodyKeyOf(n, sizes, goVersion(p), &sh.selections)
+		n.shared = sh.clean.has(key)
+	}
 	var terrs []types.Error
 	conf := types.Config{
 		Importer:         importer,
 		Sizes:            sizes,
 		FakeImportC:      true,
-		IgnoreFuncBodies: gp.Standard,
+		IgnoreFuncBodies: gp.Standard || n.shared,
 		GoVersion:        goVersion(p),
 		Error: func(err error) {
 			if te, ok := err.(types.Error); ok {
@@ -308,12 +331,19 @@ func checkPackage(sh *shared, b *matrix.Build, tags []string, sizes types.Sizes,
 		pkg = types.NewPackage(p.PkgPath, packageName(p))
 		pkg.MarkComplete()
 	} else {
-		pkg, _ = conf.Check(p.PkgPath, p.Fset, p.Syntax, info)
+		files := p.Syntax
+		if n.shared {
+			files = sh.declOnly.of(files)
+		}
+		pkg, _ = conf.Check(p.PkgPath, p.Fset, files, info)
 	}
 	if p.Name == "" {
 		p.Name = pkg.Name()
 	}
 	p.Types, p.TypesInfo = pkg, info
+	if share && !n.shared && len(terrs) == 0 && len(p.Errors) == 0 {
+		sh.clean.add(key)
+	}
 	p.TypeErrors = dropBrokenImportErrors(terrs, p.Syntax, info, fakes)
 	if len(gp.CgoFiles) > 0 {
 		p.TypeErrors = dropFakeCErrors(p.TypeErrors)

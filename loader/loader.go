@@ -1,9 +1,11 @@
 package loader
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"go/types"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -83,6 +85,13 @@ type Config struct {
 	// only what xcheck's rules read (analyzers.NewInfo): less than half
 	// the memory.
 	FullInfo bool
+	// CheckAllBodies type-checks every function body for every target.
+	// Without it, a package whose function bodies another target of the
+	// Load type-checked without error, with the same files, type sizes
+	// and API of what they use from their imports (and of which the rules
+	// read nothing), has only its declarations checked (share.go): the
+	// same findings, a third of the CPU time for 8 targets.
+	CheckAllBodies bool
 }
 
 // Progress is one step of one target's load, for Config.Progress.
@@ -119,13 +128,23 @@ func (p Phase) String() string {
 	return fmt.Sprintf("Phase(%d)", int(p))
 }
 
+// wordSize is the size of a pointer on b's target, in bytes.
+func wordSize(b *matrix.Build) int64 {
+	if sizes := types.SizesFor("gc", b.Target.GOARCH); sizes != nil {
+		return sizes.Sizeof(types.Typ[types.Uintptr])
+	}
+	return 8
+}
+
 // DefaultConcurrency is the number of targets listed at once by default:
 // `go list` runs are partly I/O-bound, type checking is bounded
 // separately (DefaultCheckConcurrency).
 const DefaultConcurrency = 4
 
 // DefaultCheckConcurrency returns the number of targets type-checked at
-// once by default: one per four CPUs (GOMAXPROCS), at least one. Within a
+// once by default: one per four CPUs (GOMAXPROCS), at least two where
+// there are two CPUs (one target's import graph alone leaves a second CPU
+// idle a tenth of the time). Within a
 // target the packages are checked in parallel, dependencies first, and a
 // module's import graph is wide enough to keep a few CPUs busy; each
 // target checked at once adds its whole graph to the peak memory (about
@@ -133,7 +152,8 @@ const DefaultConcurrency = 4
 // syntax all targets share), while the go list runs of the next targets
 // overlap the checking.
 func DefaultCheckConcurrency() int {
-	return max(1, runtime.GOMAXPROCS(0)/4)
+	n := runtime.GOMAXPROCS(0)
+	return max(min(2, n), n/4)
 }
 
 // Stats says what a Load did and how long it took.
@@ -166,6 +186,10 @@ type TargetStats struct {
 	// too, without running go list.
 	Reused int
 	Listed bool
+	// SharedBodies counts the packages whose function bodies were not
+	// type-checked for this target because another target of the Load
+	// found them clean with the same inputs (Config.CheckAllBodies).
+	SharedBodies int
 	// Focused are the import paths of the root packages checked, with
 	// Config.Focus; nil without it.
 	Focused []string
@@ -300,7 +324,7 @@ func load(ctx context.Context, cfg Config, builds []*matrix.Build, patterns []st
 		cache = NewCache()
 	}
 	parsed0, hits0 := cache.parsed.Load(), cache.hits.Load()
-	sh := &shared{cache: cache, memo: newFileMemo(), cpu: newCPUSem(runtime.GOMAXPROCS(0)), checking: make(chan struct{}, cfg.CheckConcurrency), dir: cfg.Dir, fullInfo: cfg.FullInfo}
+	sh := &shared{cache: cache, memo: newFileMemo(), cpu: newCPUSem(runtime.GOMAXPROCS(0)), checking: make(chan struct{}, cfg.CheckConcurrency), dir: cfg.Dir, fullInfo: cfg.FullInfo, allBodies: cfg.CheckAllBodies}
 
 	stats := &Stats{}
 	var idx []int
@@ -310,37 +334,57 @@ func load(ctx context.Context, cfg Config, builds []*matrix.Build, patterns []st
 			stats.Targets = append(stats.Targets, TargetStats{Target: b.Target.String()})
 		}
 	}
-	sem := make(chan struct{}, cfg.Concurrency)
+	loadOne := func(k int) {
+		i := idx[k]
+		ts := &stats.Targets[k]
+		slot := &checkSlot{ch: sh.checking}
+		defer slot.release()
+		ts.Err = safely(func() error {
+			g, err := loadTarget(ctx, cfg, sh, builds[i], patterns, ts, slot)
+			if err != nil || g == nil {
+				return err
+			}
+			cfg.progress(Progress{Target: ts.Target, Phase: PhaseAnalyzing, Checked: len(g.Packages), Total: len(g.Packages)})
+			if done(i, g, ts) {
+				return nil
+			}
+			// A rule needs more than the restored packages hold.
+			full := cfg
+			full.Results = nil
+			ts.Reused, ts.Listed, ts.reuse = 0, false, nil
+			if g, err = loadTarget(ctx, full, sh, builds[i], patterns, ts, slot); err != nil || g == nil {
+				return err
+			}
+			done(i, g, ts)
+			return nil
+		})
+		cfg.progress(Progress{Target: ts.Target, Phase: PhaseDone})
+	}
+	// Targets with 32-bit words first: function bodies they find clean
+	// are clean for the 64-bit ones too, not the other way round
+	// (share.go).
+	order := make([]int, len(idx))
+	for k := range order {
+		order[k] = k
+	}
+	slices.SortStableFunc(order, func(x, y int) int {
+		return cmp.Compare(wordSize(builds[idx[x]]), wordSize(builds[idx[y]]))
+	})
+	work := make(chan int)
+	go func() {
+		defer close(work)
+		for _, k := range order {
+			work <- k
+		}
+	}()
 	var wg sync.WaitGroup
-	for k, i := range idx {
+	for range min(cfg.Concurrency, len(idx)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			ts := &stats.Targets[k]
-			slot := &checkSlot{ch: sh.checking}
-			defer slot.release()
-			ts.Err = safely(func() error {
-				g, err := loadTarget(ctx, cfg, sh, builds[i], patterns, ts, slot)
-				if err != nil || g == nil {
-					return err
-				}
-				cfg.progress(Progress{Target: ts.Target, Phase: PhaseAnalyzing, Checked: len(g.Packages), Total: len(g.Packages)})
-				if done(i, g, ts) {
-					return nil
-				}
-				// A rule needs more than the restored packages hold.
-				full := cfg
-				full.Results = nil
-				ts.Reused, ts.Listed, ts.reuse = 0, false, nil
-				if g, err = loadTarget(ctx, full, sh, builds[i], patterns, ts, slot); err != nil || g == nil {
-					return err
-				}
-				done(i, g, ts)
-				return nil
-			})
-			cfg.progress(Progress{Target: ts.Target, Phase: PhaseDone})
+			for k := range work {
+				loadOne(k)
+			}
 		}()
 	}
 	wg.Wait()
@@ -377,6 +421,12 @@ type shared struct {
 	dir      string // where the go command runs
 	// fullInfo is Config.FullInfo.
 	fullInfo bool
+	// allBodies is Config.CheckAllBodies; clean holds the packages
+	// whose bodies a target found clean, for the others (share.go).
+	allBodies  bool
+	clean      cleanBodies
+	selections selections
+	declOnly   declOnly
 
 	// The digest of the module's file headers, for the package list
 	// keys (listing.go).
@@ -514,12 +564,12 @@ func loadTarget(ctx context.Context, cfg Config, sh *shared, b *matrix.Build, pa
 	}
 	ts.Wait = time.Since(tw)
 	t1 := time.Now()
-	g, files, err := check(ctx, cfg, sh, b, tags, roots, r, int(sh.started.Add(1)))
+	g, counts, err := check(ctx, cfg, sh, b, tags, roots, r, int(sh.started.Add(1)))
 	ts.Check = time.Since(t1)
 	if err != nil {
 		return nil, err
 	}
-	ts.Packages, ts.Roots, ts.Files = len(g.Packages), len(g.Roots), files
+	ts.Packages, ts.Roots, ts.Files, ts.SharedBodies = len(g.Packages), len(g.Roots), counts.files, counts.shared
 	if r != nil {
 		// Load's done stores or checks it, then drops it.
 		ts.reuse = r

@@ -356,8 +356,8 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			if ts.Err != nil || ts.Packages == 0 {
 				continue
 			}
-			fmt.Fprintf(stderr, "xcheck:   %s: %d packages (%d matched, %d restored), %d files type-checked; go list %s, waited %s, type checking %s, rules %s\n",
-				ts.Target, ts.Packages, ts.Roots, ts.Reused, ts.Files, ts.List.Round(time.Millisecond),
+			fmt.Fprintf(stderr, "xcheck:   %s: %d packages (%d matched, %d restored, %d with function bodies checked by another target), %d files type-checked; go list %s, waited %s, type checking %s, rules %s\n",
+				ts.Target, ts.Packages, ts.Roots, ts.Reused, ts.SharedBodies, ts.Files, ts.List.Round(time.Millisecond),
 				ts.Wait.Round(time.Millisecond), ts.Check.Round(time.Millisecond), ts.Analyze.Round(time.Millisecond))
 		}
 	}
