@@ -63,7 +63,8 @@ package loader
 // package without a unary ^ that type-checks cleanly on a 32-bit target
 // type-checks cleanly on a 64-bit one with the same key but for the sizes
 // (bodyKeys.anySize); the converse is false (1 << 40 overflows int on
-// 386 only). The loader lists the 32-bit targets first for this.
+// 386 only). "Without ^" is read from the syntax: no ^x whose operand may
+// be a constant (complements). The loader lists the 32-bit targets first for this.
 //
 // One known gap, documented in docs/performance.md: converting a value of
 // one imported struct type to another imported struct type that is
@@ -83,6 +84,7 @@ import (
 	"go/types"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 
 	"golang.org/x/tools/go/packages"
@@ -449,7 +451,7 @@ func (c *selections) of(files []*ast.File, imports map[string]*packages.Package)
 	if ok {
 		return m
 	}
-	m = &fileUses{names: selectedNames(files, imports), complement: complements(files)}
+	m = &fileUses{names: selectedNames(files, imports), complement: complements(files, imports)}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.m == nil {
@@ -459,17 +461,63 @@ func (c *selections) of(files []*ast.File, imports map[string]*packages.Package)
 	return m
 }
 
-// complements reports whether files use the unary ^ operator.
-func complements(files []*ast.File) bool {
-	found := false
+// complements reports whether files may apply the unary ^ to a
+// constant: its value, for an unsigned one, depends on the word size.
+// The operand is taken to be a variable only when it is a name the files
+// do not declare as a constant, a field or an index or pointer
+// expression.
+func complements(files []*ast.File, deps map[string]*packages.Package) bool {
+	consts := map[string]bool{"iota": true}
+	var ops []ast.Expr
 	for _, f := range files {
-		ast.Inspect(f, func(n ast.Node) bool {
-			if u, ok := n.(*ast.UnaryExpr); ok && u.Op == token.XOR {
-				found = true
+		imports := map[string]bool{}
+		for _, imp := range f.Imports {
+			path, err := strconv.Unquote(imp.Path.Value)
+			switch {
+			case imp.Name != nil:
+				imports[imp.Name.Name] = true
+			case err != nil:
+			case deps[path] != nil && deps[path].Types != nil:
+				imports[deps[path].Types.Name()] = true
+			default:
+				imports[path[strings.LastIndex(path, "/")+1:]] = true
 			}
-			return !found
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.GenDecl:
+				if n.Tok == token.CONST {
+					for _, s := range n.Specs {
+						for _, name := range s.(*ast.ValueSpec).Names {
+							consts[name.Name] = true
+						}
+					}
+				}
+			case *ast.UnaryExpr:
+				if n.Op == token.XOR {
+					x := ast.Unparen(n.X)
+					if sel, ok := x.(*ast.SelectorExpr); ok {
+						if id, ok := sel.X.(*ast.Ident); ok && !imports[id.Name] {
+							return true // a field
+						}
+						// An import's name: possibly a constant.
+						ops = append(ops, x)
+						return true
+					}
+					ops = append(ops, x)
+				}
+			}
+			return true
 		})
-		if found {
+	}
+	for _, x := range ops {
+		switch x := x.(type) {
+		case *ast.Ident:
+			if consts[x.Name] {
+				return true
+			}
+		case *ast.IndexExpr, *ast.StarExpr:
+		default:
 			return true
 		}
 	}

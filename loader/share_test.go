@@ -110,6 +110,7 @@ var shareCases = []string{
 	"case_field", "case_comparable", "case_unkeyed", "case_sealed", "case_dupcase",
 	"case_sizes", "case_missing", "case_method", "case_constraint", "case_alias", "case_mapkey",
 	"case_var", "case_shift", "case_complement", "case_derived",
+	"case_complement2", "case_complement3",
 }
 
 // shareModule: api differs by GOOS in ways that only function bodies of
@@ -127,6 +128,8 @@ import (
 	_ "example.com/share/case_alias"
 	_ "example.com/share/case_comparable"
 	_ "example.com/share/case_complement"
+	_ "example.com/share/case_complement2"
+	_ "example.com/share/case_complement3"
 	_ "example.com/share/case_derived"
 	_ "example.com/share/case_constraint"
 	_ "example.com/share/case_mapkey"
@@ -165,6 +168,8 @@ type Impl struct{}
 type Mode uint32
 
 type File struct{ file *file }
+
+const UZero uint = 0
 
 func Open() *File { return &File{} }
 -- api/api_linux.go --
@@ -425,6 +430,25 @@ const name = "os: " + api.Name
 func C() int {
 	var a [len(name) - 10]byte
 	return len(a)
+}
+-- case_complement2/c.go --
+package case_complement2
+
+import "example.com/share/api"
+
+func C(x uint) int {
+	const intSize = 32 << (^api.UZero >> 63)
+	var a [48 - intSize]byte
+	return len(a) + int(^x)
+}
+-- case_complement3/c.go --
+package case_complement3
+
+const zero uint = 0
+
+func C(x uint) int {
+	var a [48 - 32<<(^zero>>63)]byte
+	return len(a) + int(^x)
 }
 -- case_method/c.go --
 package case_method
