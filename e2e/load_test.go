@@ -38,7 +38,7 @@ var loadTargets5 = []string{"linux/386", "linux/amd64", "linux/arm64", "windows/
 // for 20 targets. It is a regression guard set from measurements, not a
 // goal. "Bounded memory" means that the peak depends on how many targets
 // hold a type-checked graph at once (loader.DefaultCheckConcurrency: one
-// per four CPUs, at least two), not on how many targets are asked for: each target's
+// per four CPUs), not on how many targets are asked for: each target's
 // graph is freed when its rules are done, and only the parsed syntax is
 // shared by all. Measured on a 2-core VM (one graph at a time): 432 MiB
 // for 1 target, 873 MiB for 5, 988 MiB for 20; and for 20 targets with 2

@@ -38,7 +38,8 @@
 // # How a target is loaded
 //
 // For each target, concurrently (Config.Concurrency listed at a time, of
-// which Config.CheckConcurrency type-checked and analyzed at a time):
+// which Config.CheckConcurrency type-checked at a time, and as many
+// running their rules; the 32-bit targets first):
 //
 //  1. golang.org/x/tools/go/packages lists the packages matched by the
 //     patterns and all their dependencies (`go list -deps`) with the
@@ -63,10 +64,17 @@
 //     module and FakeImportC: references to C.xxx type-check without
 //     running cgo. Function bodies of the standard library are not checked
 //     (it builds for every port, a test checks that its declarations do);
-//     those of the user's module and of its dependencies are. Of go/types'
-//     Info, only what the rules read of each package is recorded
-//     (analyzers.NewInfo; Config.FullInfo records all of it). Types of two
-//     targets are never mixed; findings carry resolved positions.
+//     those of the user's module and of its dependencies are, once per
+//     set of targets that give a package the same inputs: a package whose
+//     bodies one target found clean is checked only for its declarations
+//     on another with the same key (its files, sizes, and what it uses of
+//     its imports' API; share.go has what the key covers and why that is
+//     enough; Config.CheckAllBodies turns this off). Targets with 32-bit
+//     words are listed first: their clean bodies count for 64-bit ones.
+//     Of go/types' Info, only what the rules read of each package is
+//     recorded (analyzers.NewInfo; Config.FullInfo records all of it).
+//     Types of two targets are never mixed (a key is a digest); findings
+//     carry resolved positions.
 //  4. The source rules run over the graph (analyzers.Run): go/analysis
 //     analyzers over the packages outside the standard library (with
 //     golang.org/x/tools/go/analysis/checker), then the graph checks.

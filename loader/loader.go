@@ -43,10 +43,11 @@ type Config struct {
 	// Concurrency is how many targets are listed at once;
 	// DefaultConcurrency if zero or less.
 	Concurrency int
-	// CheckConcurrency is how many of those are type-checked and analyzed
-	// at once (a target holds its graph in memory from the start of its
-	// type checking until its rules are done); DefaultCheckConcurrency()
-	// if zero or less. Packages are type-checked in parallel within a
+	// CheckConcurrency is how many of those are type-checked at once,
+	// and how many more may be running their rules meanwhile (a target
+	// holds its graph in memory from the start of its type checking until
+	// its rules are done: at most twice this many graphs at once);
+	// DefaultCheckConcurrency() if zero or less. Packages are type-checked in parallel within a
 	// target, GOMAXPROCS at a time across all targets, whatever this is.
 	CheckConcurrency int
 	// Cache is the parse cache; a new one per Load if nil.
@@ -142,9 +143,9 @@ func wordSize(b *matrix.Build) int64 {
 const DefaultConcurrency = 4
 
 // DefaultCheckConcurrency returns the number of targets type-checked at
-// once by default: one per four CPUs (GOMAXPROCS), at least two where
-// there are two CPUs (one target's import graph alone leaves a second CPU
-// idle a tenth of the time). Within a
+// once by default: one per four CPUs (GOMAXPROCS), at least one (two at
+// once on 2 CPUs was measured no faster: targets checked one after the
+// other share more function bodies, share.go). Within a
 // target the packages are checked in parallel, dependencies first, and a
 // module's import graph is wide enough to keep a few CPUs busy; each
 // target checked at once adds its whole graph to the peak memory (about
@@ -152,8 +153,7 @@ const DefaultConcurrency = 4
 // syntax all targets share), while the go list runs of the next targets
 // overlap the checking.
 func DefaultCheckConcurrency() int {
-	n := runtime.GOMAXPROCS(0)
-	return max(min(2, n), n/4)
+	return max(1, runtime.GOMAXPROCS(0)/4)
 }
 
 // Stats says what a Load did and how long it took.
@@ -324,7 +324,7 @@ func load(ctx context.Context, cfg Config, builds []*matrix.Build, patterns []st
 		cache = NewCache()
 	}
 	parsed0, hits0 := cache.parsed.Load(), cache.hits.Load()
-	sh := &shared{cache: cache, memo: newFileMemo(), cpu: newCPUSem(runtime.GOMAXPROCS(0)), checking: make(chan struct{}, cfg.CheckConcurrency), dir: cfg.Dir, fullInfo: cfg.FullInfo, allBodies: cfg.CheckAllBodies}
+	sh := &shared{cache: cache, memo: newFileMemo(), cpu: newCPUSem(runtime.GOMAXPROCS(0)), checking: make(chan struct{}, cfg.CheckConcurrency), analyzing: make(chan struct{}, cfg.CheckConcurrency), dir: cfg.Dir, fullInfo: cfg.FullInfo, allBodies: cfg.CheckAllBodies}
 
 	stats := &Stats{}
 	var idx []int
@@ -339,14 +339,27 @@ func load(ctx context.Context, cfg Config, builds []*matrix.Build, patterns []st
 		ts := &stats.Targets[k]
 		slot := &checkSlot{ch: sh.checking}
 		defer slot.release()
+		// The rules run in an analysis slot: the check slot goes to the
+		// next target as soon as this one is type-checked (the rules and
+		// storing for reuse are mostly one goroutine: a CPU would idle).
+		ana := &checkSlot{ch: sh.analyzing}
+		defer ana.release()
+		analyze := func(g *graph.Target) (bool, error) {
+			if err := ana.acquire(ctx); err != nil {
+				return false, err
+			}
+			defer ana.release()
+			slot.release()
+			cfg.progress(Progress{Target: ts.Target, Phase: PhaseAnalyzing, Checked: len(g.Packages), Total: len(g.Packages)})
+			return done(i, g, ts), nil
+		}
 		ts.Err = safely(func() error {
 			g, err := loadTarget(ctx, cfg, sh, builds[i], patterns, ts, slot)
 			if err != nil || g == nil {
 				return err
 			}
-			cfg.progress(Progress{Target: ts.Target, Phase: PhaseAnalyzing, Checked: len(g.Packages), Total: len(g.Packages)})
-			if done(i, g, ts) {
-				return nil
+			if ok, err := analyze(g); ok || err != nil {
+				return err
 			}
 			// A rule needs more than the restored packages hold.
 			full := cfg
@@ -355,8 +368,8 @@ func load(ctx context.Context, cfg Config, builds []*matrix.Build, patterns []st
 			if g, err = loadTarget(ctx, full, sh, builds[i], patterns, ts, slot); err != nil || g == nil {
 				return err
 			}
-			done(i, g, ts)
-			return nil
+			_, err = analyze(g)
+			return err
 		})
 		cfg.progress(Progress{Target: ts.Target, Phase: PhaseDone})
 	}
@@ -416,9 +429,10 @@ type shared struct {
 	// started counts the targets that started type checking: a
 	// target's number is its priority for the CPUs (sched.go).
 	started atomic.Int64
-	// checking bounds the targets holding a graph (Config.CheckConcurrency).
-	checking chan struct{}
-	dir      string // where the go command runs
+	// checking bounds the targets being type-checked, analyzing those
+	// running their rules (Config.CheckConcurrency each).
+	checking, analyzing chan struct{}
+	dir                 string // where the go command runs
 	// fullInfo is Config.FullInfo.
 	fullInfo bool
 	// allBodies is Config.CheckAllBodies; clean holds the packages

@@ -1192,8 +1192,8 @@ func (b *printer) s(xs ...string) {
 func (b *printer) n(x int64) { b.buf = binary.AppendVarint(b.buf, x) }
 
 // maxTypeDepth bounds the nesting of unnamed types written (a named type
-// ends the nesting); deeper ones are written as "deep", which can only
-// make keys differ more.
+// ends the nesting); deeper ones are written whole as go/types prints
+// them, which can only make keys differ more.
 const maxTypeDepth = 64
 
 func (b *printer) tparams(tps *types.TypeParamList) {
@@ -1206,7 +1206,9 @@ func (b *printer) tparams(tps *types.TypeParamList) {
 
 func (b *printer) typ(t types.Type) {
 	if b.depth > maxTypeDepth {
-		b.s("deep")
+		// All of it, unexported parts included: more than needed, so
+		// keys can only differ more.
+		b.s("deep", types.TypeString(t, qualifyByPath))
 		return
 	}
 	b.depth++
