@@ -422,6 +422,55 @@ type fileUses struct {
 	complement bool                           // a unary ^ (bitwise complement)
 }
 
+// classify narrows what u says by one more occurrence, e, whose
+// ancestors are stack; asBool also for a boolean constant.
+func (u *nameUse) classify(ctx *constContext, e ast.Expr, stack []ast.Node, asBool bool) {
+	ctx.callees = ctx.callees[:0]
+	ctx.derivedB = &u.derivedB
+	if u.stringFree {
+		ctx.derived = &u.derivedS
+		u.stringFree = ctx.valueFree(e, stack, true, false)
+	}
+	if u.typedFree {
+		ctx.derived = &u.derivedT
+		u.typedFree = ctx.valueFree(e, stack, false, false)
+	}
+	if asBool && u.boolFree {
+		ctx.derived = &u.derivedB
+		u.boolFree = ctx.valueFree(e, stack, false, true)
+	}
+	for _, c := range ctx.callees {
+		if !slices.Contains(u.callees, c) {
+			u.callees = append(u.callees, c)
+		}
+	}
+}
+
+// importNames returns the names f's imports are known by in it, with
+// their packages and their import paths (blank imports and "C" left out).
+func importNames(f *ast.File, imports map[string]*packages.Package) (map[string]*types.Package, map[string]string) {
+	local := map[string]*types.Package{}
+	paths := map[string]string{}
+	for _, imp := range f.Imports {
+		path, err := strconv.Unquote(imp.Path.Value)
+		if err != nil || path == "C" {
+			continue
+		}
+		dep := imports[path]
+		if dep == nil || dep.Types == nil {
+			continue
+		}
+		name := dep.Types.Name()
+		if imp.Name != nil {
+			name = imp.Name.Name
+		}
+		if name != "_" {
+			local[name], paths[name] = dep.Types, path
+		}
+	}
+	return local, paths
+}
+
 // selections caches fileUses per package files and import names: most
 // targets see the same files.
 type selections struct {
@@ -531,24 +580,8 @@ func selectedNames(files []*ast.File, imports map[string]*packages.Package) map[
 	out := map[string]map[string]*nameUse{}
 	localTypes := declaredTypes(files)
 	for _, f := range files {
-		local := map[string]*types.Package{} // local name -> package
-		for _, imp := range f.Imports {
-			path, err := strconv.Unquote(imp.Path.Value)
-			if err != nil || path == "C" {
-				continue
-			}
-			dep := imports[path]
-			if dep == nil || dep.Types == nil {
-				continue
-			}
-			name := dep.Types.Name()
-			if imp.Name != nil {
-				name = imp.Name.Name
-			}
-			if name == "_" {
-				continue
-			}
-			local[name] = dep.Types
+		local, paths := importNames(f, imports)
+		for _, path := range paths {
 			if out[path] == nil {
 				out[path] = map[string]*nameUse{}
 			}
@@ -565,27 +598,13 @@ func selectedNames(files []*ast.File, imports map[string]*packages.Package) map[
 			}
 			if sel, ok := n.(*ast.SelectorExpr); ok {
 				if id, ok := sel.X.(*ast.Ident); ok {
-					if pkg, ok := local[id.Name]; ok {
-						u := out[pkg.Path()][sel.Sel.Name]
+					if path, ok := paths[id.Name]; ok {
+						u := out[path][sel.Sel.Name]
 						if u == nil {
 							u = &nameUse{stringFree: true, typedFree: true}
-							out[pkg.Path()][sel.Sel.Name] = u
+							out[path][sel.Sel.Name] = u
 						}
-						ctx.callees = ctx.callees[:0]
-						ctx.derivedB = &u.derivedB
-						if u.stringFree {
-							ctx.derived = &u.derivedS
-							u.stringFree = ctx.valueFree(sel, stack, true, false)
-						}
-						if u.typedFree {
-							ctx.derived = &u.derivedT
-							u.typedFree = ctx.valueFree(sel, stack, false, false)
-						}
-						for _, c := range ctx.callees {
-							if !slices.Contains(u.callees, c) {
-								u.callees = append(u.callees, c)
-							}
-						}
+						u.classify(ctx, sel, stack, false)
 					}
 				}
 			}
@@ -625,20 +644,7 @@ func resolveDerived(files []*ast.File, out map[string]map[string]*nameUse, local
 	for round := 0; len(want) > 0 && round < maxDerived; round++ {
 		next := map[string]bool{}
 		for _, f := range files {
-			local := map[string]*types.Package{}
-			for _, imp := range f.Imports {
-				path, err := strconv.Unquote(imp.Path.Value)
-				if err != nil {
-					continue
-				}
-				if dep := imports[path]; dep != nil && dep.Types != nil {
-					name := dep.Types.Name()
-					if imp.Name != nil {
-						name = imp.Name.Name
-					}
-					local[name] = dep.Types
-				}
-			}
+			local, _ := importNames(f, imports)
 			ctx := &constContext{local: local, types: localTypes}
 			var stack []ast.Node
 			ast.Inspect(f, func(n ast.Node) bool {
@@ -652,21 +658,7 @@ func resolveDerived(files []*ast.File, out map[string]map[string]*nameUse, local
 						u = &nameUse{stringFree: true, typedFree: true, boolFree: true}
 						uses[id.Name] = u
 					}
-					ctx.derivedB = &u.derivedB
-					if u.stringFree {
-						ctx.derived = &u.derivedS
-						u.stringFree = ctx.valueFree(id, stack, true, false)
-					}
-					if u.typedFree {
-						ctx.derived = &u.derivedT
-						u.typedFree = ctx.valueFree(id, stack, false, false)
-					}
-					if u.boolFree {
-						ctx.derived = &u.derivedB
-						u.boolFree = ctx.valueFree(id, stack, false, true)
-					}
-					u.callees = append(u.callees, ctx.callees...)
-					ctx.callees = ctx.callees[:0]
+					u.classify(ctx, id, stack, true)
 				}
 				stack = append(stack, n)
 				return true
