@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/xcheck-dev/xcheck/internal/boundedfile"
 	"github.com/xcheck-dev/xcheck/internal/memtest"
 )
 
@@ -59,4 +61,32 @@ func TestBoundsSparseLibraries(t *testing.T) {
 			assert.Less(t, u.Elapsed, 10*time.Second)
 		})
 	}
+}
+
+// TestBoundsSourceNotRegularOrHuge: a C file or header in the module that
+// is a named pipe (its open blocked, before: the test would hang) or over
+// MaxSourceSize (a sparse file; it was scanned truncated, before) is
+// refused before it is read.
+func TestBoundsSourceNotRegularOrHuge(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "x.h")
+	require.NoError(t, syscall.Mkfifo(fifo, 0o644))
+	huge := filepath.Join(dir, "huge.c")
+	f, err := os.Create(huge)
+	require.NoError(t, err)
+	require.NoError(t, f.Truncate(MaxSourceSize+1))
+	require.NoError(t, f.Close())
+	small := filepath.Join(dir, "ok.h")
+	require.NoError(t, os.WriteFile(small, []byte("#include <zlib.h>\n"), 0o644))
+
+	c := &Cache{}
+	for _, name := range []string{fifo, huge} {
+		src, err := c.source(name)
+		var be *boundedfile.Error
+		require.ErrorAs(t, err, &be, name)
+		assert.Nil(t, src)
+	}
+	src, err := c.source(small)
+	require.NoError(t, err)
+	assert.Equal(t, small, src.File)
 }

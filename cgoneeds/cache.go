@@ -3,7 +3,6 @@ package cgoneeds
 import (
 	"bytes"
 	"context"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +11,7 @@ import (
 	"time"
 
 	"github.com/xcheck-dev/xcheck/abi/cc"
+	"github.com/xcheck-dev/xcheck/internal/boundedfile"
 )
 
 // Timeout bounds one run of pkg-config or of the C compiler.
@@ -237,7 +237,9 @@ func (c *Cache) object(d dirSpec, path string) *object {
 	return o
 }
 
-// source reads (or recalls) a C file or header, up to MaxSourceSize.
+// source reads (or recalls) a C file or header. One that is not a
+// regular file (a named pipe would block the read for ever) or is over
+// MaxSourceSize is not read: a *boundedfile.Error.
 func (c *Cache) source(path string) (*Source, error) {
 	fi, err := os.Stat(path)
 	if err != nil {
@@ -251,12 +253,7 @@ func (c *Cache) source(path string) (*Source, error) {
 		return s, nil
 	}
 	c.mu.Unlock()
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxSourceSize))
+	data, _, err := boundedfile.Read(path, MaxSourceSize, "a C source file")
 	if err != nil {
 		return nil, err
 	}

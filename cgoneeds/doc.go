@@ -112,7 +112,9 @@
 //
 // # Security
 //
-// Sources are read up to [MaxSourceSize]; local headers are followed
+// Sources over [MaxSourceSize], or that are not regular files (a named
+// pipe would block the read), are not read (internal/boundedfile); local
+// headers are followed
 // [MaxIncludeDepth] deep; #if nesting, expression tokens and macro
 // expansion are bounded; archives are read member header by member
 // header, each size checked against the file, and at most a few ELF
