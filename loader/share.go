@@ -74,6 +74,7 @@ package loader
 // was computed from stay with their target.
 
 import (
+	"bytes"
 	"cmp"
 	"crypto/sha256"
 	"encoding/binary"
@@ -84,7 +85,6 @@ import (
 	"go/types"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 
 	"golang.org/x/tools/go/packages"
@@ -366,7 +366,7 @@ func (a *apiPrints) bodyKeyOf(n *node, sizes types.Sizes, goVersion string, sel 
 		}
 	}
 	// The types reachable from them.
-	slices.SortFunc(deep, func(x, y digest) int { return slicesCompare(x[:], y[:]) })
+	slices.SortFunc(deep, func(x, y digest) int { return bytes.Compare(x[:], y[:]) })
 	deep = slices.Compact(deep)
 	b.s("reachable")
 	for _, d := range deep {
@@ -397,7 +397,10 @@ type bodyKeys struct {
 	complement bool // the package's files use the unary ^
 }
 
-func slicesCompare(x, y []byte) int { return slices.Compare(x, y) }
+func hasKey[K comparable, V any](m map[K]V, k K) bool {
+	_, ok := m[k]
+	return ok
+}
 
 // nameUse says how a package's files use one name they select from an
 // import: whether every occurrence is where a constant's value cannot
@@ -519,19 +522,9 @@ func complements(files []*ast.File, deps map[string]*packages.Package) bool {
 	consts := map[string]bool{"iota": true}
 	var ops []ast.Expr
 	for _, f := range files {
-		imports := map[string]bool{}
-		for _, imp := range f.Imports {
-			path, err := strconv.Unquote(imp.Path.Value)
-			switch {
-			case imp.Name != nil:
-				imports[imp.Name.Name] = true
-			case err != nil:
-			case deps[path] != nil && deps[path].Types != nil:
-				imports[deps[path].Types.Name()] = true
-			default:
-				imports[path[strings.LastIndex(path, "/")+1:]] = true
-			}
-		}
+		// (Only packages whose imports all have types are keyed.)
+		imports, _ := importNames(f, deps)
+		imports["C"] = nil
 		ast.Inspect(f, func(n ast.Node) bool {
 			switch n := n.(type) {
 			case *ast.GenDecl:
@@ -546,7 +539,7 @@ func complements(files []*ast.File, deps map[string]*packages.Package) bool {
 				if n.Op == token.XOR {
 					x := ast.Unparen(n.X)
 					if sel, ok := x.(*ast.SelectorExpr); ok {
-						if id, ok := sel.X.(*ast.Ident); ok && !imports[id.Name] {
+						if id, ok := sel.X.(*ast.Ident); ok && !hasKey(imports, id.Name) {
 							return true // a field
 						}
 						// An import's name: possibly a constant.
@@ -1141,7 +1134,7 @@ func (a *apiPrints) strongConnect(v *types.TypeName) {
 			}
 		}
 	}
-	slices.SortFunc(out, func(x, y digest) int { return slicesCompare(x[:], y[:]) })
+	slices.SortFunc(out, func(x, y digest) int { return bytes.Compare(x[:], y[:]) })
 	out = slices.Compact(out)
 	var b printer
 	for _, m := range members {
